@@ -1,0 +1,81 @@
+# DuVisor evaluation suite: DuVisor vs KVM on a modelled RISC-V host.
+#   make deps       install the Debian packages (idempotent)
+#   make            build everything (platform is cached in $(DUVISOR_CACHE))
+#   make test       all tests; ends with "N passed, N failed, N skipped"
+#   make run-host   boot the modelled host to an interactive shell
+#   make bench      the paper's microbenchmarks on KVM and DuVisor
+# See README.md.
+
+export DUVISOR_CACHE ?= $(HOME)/.cache/duvisor-bench
+TOP := $(CURDIR)
+B := $(TOP)/build
+HOST := $(B)/host
+
+# Host-side C (tools, unit tests): C11, strict warnings.
+CC ?= cc
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CMOCKA_LIBS := -lcmocka
+
+PLATFORM := qemu opensbi linux busybox initramfs
+
+.PHONY: all deps platform $(PLATFORM) host test test-unit test-platform \
+	format format-check run-host bench plots clean clean-cache help
+.NOTPARALLEL:
+
+all: deps platform host
+
+help:
+	@sed -n '2,8p' Makefile | sed 's/^# *//'
+
+deps:
+	@scripts/deps.sh
+
+platform: $(PLATFORM)
+$(PLATFORM):
+	@scripts/platform/$@.sh
+# initramfs packs the busybox binary and uses the kernel's gen_init_cpio.
+initramfs: busybox linux
+
+# ---- host-side tools and unit tests ----
+TOOLS := $(HOST)/conlog
+UNIT_TESTS := $(HOST)/tests/test_conlog
+
+host: $(TOOLS) $(UNIT_TESTS)
+
+$(HOST)/conlog: tools/conlog-main.c tools/conlog.c tools/conlog.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools -o $@ tools/conlog-main.c tools/conlog.c
+
+$(HOST)/tests/test_conlog: tests/unit/test_conlog.c tools/conlog.c tools/conlog.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools -o $@ tests/unit/test_conlog.c tools/conlog.c $(CMOCKA_LIBS)
+
+# ---- tests ----
+test: all
+	@tests/run
+
+test-unit: deps host
+	@tests/run format unit
+
+test-platform: all
+	@tests/run platform
+
+format:
+	@git ls-files -co --exclude-standard -- '*.c' '*.h' | xargs -r clang-format -i
+
+format-check: deps
+	@tests/run format
+
+# ---- the modelled host ----
+run-host: all
+	@scripts/host-run --interactive $(RUN_HOST_ARGS)
+
+bench: all
+	@echo "make bench: the microbenchmarks are not built yet (see the open issues)" >&2; exit 1
+
+clean:
+	rm -rf $(B)
+
+clean-cache:
+	rm -rf $(DUVISOR_CACHE)

@@ -1,0 +1,70 @@
+# Shared helpers for the platform build scripts (sourced, not run).
+# Every component is built once per key (a hash of all its inputs) into
+# $DUVISOR_CACHE/<name>-<key>/ and linked from build/<name> in the work tree.
+
+set -euo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+DUVISOR_CACHE=${DUVISOR_CACHE:-$HOME/.cache/duvisor-bench}
+SRC_CACHE=$DUVISOR_CACHE/src
+BUILD=$TOP/build
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$DUVISOR_CACHE/ccache}
+export CCACHE_BASEDIR=$DUVISOR_CACHE
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+mkdir -p "$SRC_CACHE" "$BUILD"
+
+log() { printf '[%s] %s\n' "${COMPONENT:-build}" "$*"; }
+die() { printf '%s: error: %s\n' "${COMPONENT:-build}" "$*" >&2; exit 1; }
+
+# key_of TEXT... FILE... : short sha256 over strings and file contents.
+# Arguments naming an existing file contribute path and content; others, text.
+key_of() {
+	local a
+	for a in "$@"; do
+		if [ -f "$a" ]; then
+			printf 'file %s\n' "${a#"$TOP"/}"
+			cat "$a"
+		else
+			printf 'text %s\n' "$a"
+		fi
+	done | sha256sum | cut -c1-16
+}
+
+# debsrc PKG: version of a source package as apt would fetch it; downloads it
+# into $SRC_CACHE once and prints the .dsc path.
+debsrc() {
+	local pkg=$1 ver dsc
+	ver=$(apt-cache showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -1)
+	[ -n "$ver" ] || die "no source package '$pkg' (run 'make deps' to add deb-src entries)"
+	dsc=$SRC_CACHE/${pkg}_${ver#*:}.dsc
+	if [ ! -f "$dsc.ok" ]; then
+		(cd "$SRC_CACHE" && apt-get source -qq --download-only "$pkg=$ver" >/dev/null 2>&1) ||
+			die "apt-get source $pkg=$ver failed"
+		touch "$dsc.ok"
+	fi
+	echo "$dsc"
+}
+
+# cached NAME KEY: sets OUT; returns 0 if OUT is already complete.
+cached() {
+	OUT=$DUVISOR_CACHE/$1-$2
+	ln -sfn "$OUT" "$BUILD/$1"
+	[ -f "$OUT/.done" ]
+}
+
+finish() {
+	date -u +%FT%TZ >"$OUT/.done"
+	log "built in $SECONDS s -> $OUT"
+}
+
+apply_series() { # DIR PATCH...
+	local dir=$1 p
+	shift
+	for p in "$@"; do
+		[ -f "$p" ] || continue
+		log "patch ${p#"$TOP"/}"
+		patch -d "$dir" -p1 -s -N <"$p" || die "patch ${p#"$TOP"/} does not apply"
+	done
+}
