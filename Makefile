@@ -19,11 +19,12 @@ CMOCKA_LIBS := -lcmocka
 
 PLATFORM := qemu opensbi linux busybox initramfs
 
-.PHONY: all deps platform $(PLATFORM) host test test-unit test-platform \
+.PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform \
 	format format-check run-host bench plots clean clean-cache help
 .NOTPARALLEL:
 
-all: deps platform host
+.DEFAULT_GOAL := all
+all: deps platform host targets
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -38,10 +39,12 @@ $(PLATFORM):
 initramfs: busybox linux
 
 # ---- host-side tools and unit tests ----
+# Each area of the project adds its own rules in mk/<area>.mk and extends:
+#   TOOLS       host (x86) programs      UNIT_TESTS  cmocka binaries, run by 'make test'
+#   TARGETS     anything else 'make' builds (riscv64 programs, guests, modules)
 TOOLS := $(HOST)/conlog
 UNIT_TESTS := $(HOST)/tests/test_conlog
-
-host: $(TOOLS) $(UNIT_TESTS)
+TARGETS :=
 
 $(HOST)/conlog: tools/conlog-main.c tools/conlog.c tools/conlog.h
 	@mkdir -p $(@D)
@@ -50,6 +53,11 @@ $(HOST)/conlog: tools/conlog-main.c tools/conlog.c tools/conlog.h
 $(HOST)/tests/test_conlog: tests/unit/test_conlog.c tools/conlog.c tools/conlog.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Itools -o $@ tests/unit/test_conlog.c tools/conlog.c $(CMOCKA_LIBS)
+
+include $(sort $(wildcard mk/*.mk))
+
+host: $(TOOLS) $(UNIT_TESTS)
+targets: platform $(TARGETS)
 
 # ---- tests ----
 test: all
