@@ -1,0 +1,8 @@
+#!/bin/sh
+# Plan for the DV-Ext host boot check: what KVM and the kernel see.
+if dmesg | grep -q 'kvm \[[0-9]*\]: hypervisor extension available'; then
+	echo "DUVISOR-TEST: hext-available"
+fi
+[ -c /dev/kvm ] && echo "DUVISOR-TEST: dev-kvm"
+echo "DUVISOR-TEST: isa $(grep -m1 '^isa' /proc/cpuinfo | cut -d: -f2)"
+exit 0
