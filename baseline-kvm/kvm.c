@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The KVM backend: Linux KVM runs the guest and keeps the timer, IPIs, remote
+ * fences, HSM and SBI base in the kernel; MMIO, the legacy console, system
+ * reset and our experimental SBI extension come out of KVM_RUN to the core.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm.h"
+#include "vmm/err.h"
+#include "vmm/vm.h"
+
+#define KVM_DEV	 "/dev/kvm"
+#define KICK_SIG SIGUSR1
+
+struct kvm_vm {
+	int kvm_fd, vm_fd;
+	size_t run_size;
+};
+
+struct kvm_vcpu {
+	int fd;
+	struct kvm_run *run;
+	pthread_t tid;
+	bool has_tid;
+};
+
+static u64 reg_id(u64 type, u64 index)
+{
+	return KVM_REG_RISCV | KVM_REG_SIZE_U64 | type | index;
+}
+
+static int one_reg(struct vcpu *vcpu, bool set, u64 id, u64 *val)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	struct kvm_one_reg r = { .id = id, .addr = (u64)(uintptr_t)val };
+
+	return ioctl(kv->fd, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &r) ? -errno : 0;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+static int kvm_init(struct vm *vm)
+{
+	struct kvm_vm *k = calloc(1, sizeof(*k));
+	struct sigaction sa = { .sa_handler = kick_handler };
+	int n;
+
+	if (!k)
+		return vmm_error(ENOMEM, "out of memory");
+	k->vm_fd = -1;
+	vm->priv = k;
+	k->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+	if (k->kvm_fd < 0)
+		return vmm_error(errno, "cannot open %s: %s (is KVM available in this kernel?)",
+				 KVM_DEV, strerror(errno));
+	if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		return vmm_error(ENOTSUP, "%s: unsupported KVM API version", KVM_DEV);
+	n = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (n <= 0)
+		n = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (n > 0 && vm->nr_vcpus > (unsigned)n)
+		return vmm_error(EINVAL, "KVM supports at most %d vCPUs, not %u", n, vm->nr_vcpus);
+	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
+	if (k->vm_fd < 0)
+		return vmm_error(errno, "KVM_CREATE_VM: %s", strerror(errno));
+	n = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (n <= 0)
+		return vmm_error(errno, "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+	k->run_size = n;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(KICK_SIG, &sa, NULL))
+		return vmm_error(errno, "sigaction: %s", strerror(errno));
+	return 0;
+}
+
+static void kvm_destroy(struct vm *vm)
+{
+	struct kvm_vm *k = vm->priv;
+
+	if (!k)
+		return;
+	if (k->vm_fd >= 0)
+		close(k->vm_fd);
+	if (k->kvm_fd >= 0)
+		close(k->kvm_fd);
+	free(k);
+	vm->priv = NULL;
+}
+
+static int kvm_map(struct vm *vm, gpa_t gpa, hva_t hva, u64 size)
+{
+	struct kvm_vm *k = vm->priv;
+	struct kvm_userspace_memory_region r = {
+		.slot = 0,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (u64)(uintptr_t)hva,
+	};
+
+	if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r))
+		return vmm_error(errno, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+	return 0;
+}
+
+static int set_mp_state(struct vcpu *vcpu, bool runnable)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	struct kvm_mp_state mp = { .mp_state = runnable ? KVM_MP_STATE_RUNNABLE
+							: KVM_MP_STATE_STOPPED };
+
+	return ioctl(kv->fd, KVM_SET_MP_STATE, &mp) ? -errno : 0;
+}
+
+/* The guest's ISA string for the device tree, from KVM's config register. */
+static void read_isa(struct vcpu *vcpu)
+{
+	static const char order[] = "imafdc";
+	struct vm *vm = vcpu->vm;
+	u64 isa = 0, freq = 0;
+	char *p = vm->isa + 4;
+
+	if (!one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CONFIG, KVM_REG_RISCV_CONFIG_REG(isa)),
+		     &isa)) {
+		strcpy(vm->isa, "rv64");
+		for (const char *c = order; *c; c++)
+			if (isa & (1ULL << (*c - 'a')))
+				*p++ = *c;
+		*p = 0;
+	}
+	if (!one_reg(vcpu, false, reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(frequency)),
+		     &freq) &&
+	    freq)
+		vm->timebase_freq = freq;
+}
+
+static int kvm_vcpu_init(struct vcpu *vcpu)
+{
+	struct kvm_vm *k = vcpu->vm->priv;
+	struct kvm_vcpu *kv = calloc(1, sizeof(*kv));
+	int err;
+
+	if (!kv)
+		return vmm_error(ENOMEM, "out of memory");
+	kv->fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, vcpu->id);
+	if (kv->fd < 0) {
+		err = errno;
+		free(kv);
+		return vmm_error(err, "KVM_CREATE_VCPU %u: %s", vcpu->id, strerror(err));
+	}
+	kv->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, kv->fd, 0);
+	if (kv->run == MAP_FAILED) {
+		err = errno;
+		close(kv->fd);
+		free(kv);
+		return vmm_error(err, "mmap of the vCPU %u run area: %s", vcpu->id, strerror(err));
+	}
+	vcpu->priv = kv;
+	if (vcpu->id == 0)
+		read_isa(vcpu);
+	/* Secondary harts wait, powered off in KVM, for an SBI HSM start. */
+	else if ((err = set_mp_state(vcpu, false)))
+		return vmm_error(err, "KVM_SET_MP_STATE vCPU %u: %s", vcpu->id, strerror(-err));
+	return 0;
+}
+
+static void kvm_vcpu_destroy(struct vcpu *vcpu)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	struct kvm_vm *k = vcpu->vm->priv;
+
+	munmap(kv->run, k->run_size);
+	close(kv->fd);
+	free(kv);
+	vcpu->priv = NULL;
+}
+
+/* Hand the core's answer to the last exit back to KVM, which finishes the
+ * instruction on the next KVM_RUN. */
+static void complete_exit(struct vcpu *vcpu, struct kvm_run *run)
+{
+	struct vmm_exit *e = &vcpu->exit;
+
+	switch (e->reason) {
+	case VMM_EXIT_MMIO:
+		if (!e->mmio.is_write)
+			memcpy(run->mmio.data, &e->mmio.data, e->mmio.len);
+		break;
+	case VMM_EXIT_SBI:
+		run->riscv_sbi.ret[0] = e->sbi.error;
+		run->riscv_sbi.ret[1] = e->sbi.value;
+		break;
+	default:
+		break;
+	}
+	e->reason = VMM_EXIT_NONE;
+}
+
+static int kvm_vcpu_run(struct vcpu *vcpu)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	struct kvm_run *run = kv->run;
+	struct vmm_exit *e = &vcpu->exit;
+
+	if (!kv->has_tid) {
+		kv->tid = pthread_self();
+		__atomic_store_n(&kv->has_tid, true, __ATOMIC_RELEASE);
+	}
+	complete_exit(vcpu, run);
+	if (vm_stopping(vcpu->vm))
+		return 0;
+	if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		return -errno;
+	}
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		e->reason = VMM_EXIT_MMIO;
+		e->mmio.addr = run->mmio.phys_addr;
+		e->mmio.len = run->mmio.len;
+		e->mmio.is_write = run->mmio.is_write;
+		e->mmio.data = 0;
+		if (run->mmio.is_write)
+			memcpy(&e->mmio.data, run->mmio.data,
+			       run->mmio.len <= 8 ? run->mmio.len : 8);
+		break;
+	case KVM_EXIT_RISCV_SBI:
+		e->reason = VMM_EXIT_SBI;
+		e->sbi.ext = run->riscv_sbi.extension_id;
+		e->sbi.fid = run->riscv_sbi.function_id;
+		memcpy(e->sbi.args, run->riscv_sbi.args, sizeof(e->sbi.args));
+		e->sbi.error = run->riscv_sbi.ret[0];
+		e->sbi.value = run->riscv_sbi.ret[1];
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		e->reason = VMM_EXIT_SYSTEM;
+		e->system.type = run->system_event.type == KVM_SYSTEM_EVENT_RESET
+					 ? VMM_SYSTEM_RESET
+					 : VMM_SYSTEM_SHUTDOWN;
+		e->system.reason = run->system_event.ndata ? run->system_event.data[0] : 0;
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		e->reason = VMM_EXIT_FAIL;
+		e->fail.code = run->fail_entry.hardware_entry_failure_reason;
+		break;
+	default:
+		e->reason = VMM_EXIT_FAIL;
+		e->fail.code = run->exit_reason;
+		break;
+	}
+	return 0;
+}
+
+static void kvm_vcpu_kick(struct vcpu *vcpu)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+
+	/* immediate_exit covers a kick that lands before the thread enters
+	 * KVM_RUN; the signal covers one that is already inside. */
+	__atomic_store_n(&kv->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&kv->has_tid, __ATOMIC_ACQUIRE))
+		pthread_kill(kv->tid, KICK_SIG);
+}
+
+static int kvm_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
+{
+	if (reg >= VMM_REG__NR)
+		return -EINVAL;
+	return one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CORE, reg), val);
+}
+
+static int kvm_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
+{
+	if (reg >= VMM_REG__NR)
+		return -EINVAL;
+	return one_reg(vcpu, true, reg_id(KVM_REG_RISCV_CORE, reg), &val);
+}
+
+static int kvm_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	struct kvm_interrupt i = { .irq = level ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET };
+
+	/* KVM keeps software and timer interrupts itself; only the external
+	 * line comes from user space. KVM_INTERRUPT is a vCPU-async ioctl. */
+	if (irq != IRQ_S_EXT)
+		return -ENOTSUP;
+	return ioctl(kv->fd, KVM_INTERRUPT, &i) ? -errno : 0;
+}
+
+static int kvm_vcpu_reset(struct vcpu *vcpu, bool boot)
+{
+	struct kvm_vcpu *kv = vcpu->priv;
+	static const size_t csrs[] = {
+		KVM_REG_RISCV_CSR_REG(sstatus), KVM_REG_RISCV_CSR_REG(sie),
+		KVM_REG_RISCV_CSR_REG(stvec),	KVM_REG_RISCV_CSR_REG(sscratch),
+		KVM_REG_RISCV_CSR_REG(sepc),	KVM_REG_RISCV_CSR_REG(scause),
+		KVM_REG_RISCV_CSR_REG(stval),	KVM_REG_RISCV_CSR_REG(sip),
+		KVM_REG_RISCV_CSR_REG(satp),	KVM_REG_RISCV_CSR_REG(scounteren),
+	};
+	u64 zero = 0, off = KVM_RISCV_TIMER_STATE_OFF;
+	int err = 0;
+
+	for (unsigned r = VMM_REG_PC; r < VMM_REG_MODE; r++)
+		err = err ?: one_reg(vcpu, true, reg_id(KVM_REG_RISCV_CORE, r), &zero);
+	err = err ?: kvm_set_reg(vcpu, VMM_REG_MODE, KVM_RISCV_MODE_S);
+	for (unsigned i = 0; i < ARRAY_SIZE(csrs); i++)
+		err = err ?: one_reg(vcpu, true, reg_id(KVM_REG_RISCV_CSR, csrs[i]), &zero);
+	err = err
+		      ?: one_reg(vcpu, true,
+				 reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(state)), &off);
+	kvm_set_irq(vcpu, IRQ_S_EXT, false);
+	err = err ?: set_mp_state(vcpu, boot);
+	kv->run->immediate_exit = 0;
+	vcpu->exit.reason = VMM_EXIT_NONE;
+	return err;
+}
+
+const struct vmm_backend_ops kvm_backend_ops = {
+	.name = "kvm",
+	.max_vcpus = VMM_MAX_VCPUS,
+	.hsm_in_backend = true,
+	.init = kvm_init,
+	.destroy = kvm_destroy,
+	.map = kvm_map,
+	.vcpu_init = kvm_vcpu_init,
+	.vcpu_destroy = kvm_vcpu_destroy,
+	.vcpu_run = kvm_vcpu_run,
+	.vcpu_kick = kvm_vcpu_kick,
+	.get_reg = kvm_get_reg,
+	.set_reg = kvm_set_reg,
+	.set_irq = kvm_set_irq,
+	.vcpu_reset = kvm_vcpu_reset,
+};

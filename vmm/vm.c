@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/* The exit table, the vCPU run loop, stopping, and hart state for SBI HSM. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmm/err.h"
+#include "vmm/sbi.h"
+#include "vmm/vm.h"
+
+const char *const vcpu_stat_names[STAT__NR] = {
+	[STAT_EXIT_MMIO_READ] = "exit_mmio_read",
+	[STAT_EXIT_MMIO_WRITE] = "exit_mmio_write",
+	[STAT_EXIT_SBI] = "exit_sbi",
+	[STAT_EXIT_SYSTEM] = "exit_system",
+	[STAT_EXIT_NONE] = "exit_none",
+	[STAT_MMIO_UNHANDLED] = "mmio_unhandled",
+	[STAT_MMIO_BAD_ACCESS] = "mmio_bad_access",
+	[STAT_SBI_UNSUPPORTED] = "sbi_unsupported",
+	[STAT_SBI_LEGACY] = "sbi_legacy",
+	[STAT_SBI_BASE] = "sbi_base",
+	[STAT_SBI_TIME] = "sbi_time",
+	[STAT_SBI_IPI] = "sbi_ipi",
+	[STAT_SBI_RFENCE] = "sbi_rfence",
+	[STAT_SBI_HSM] = "sbi_hsm",
+	[STAT_SBI_SRST] = "sbi_srst",
+	[STAT_SBI_DVB] = "sbi_dvb",
+	[STAT_IRQ_RAISE] = "irq_raise",
+	[STAT_IRQ_LOWER] = "irq_lower",
+};
+
+bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) != VM_RUNNING;
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status)
+{
+	bool first = false;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->stop == VM_RUNNING) {
+		vm->status = status;
+		__atomic_store_n(&vm->stop, kind, __ATOMIC_RELEASE);
+		first = true;
+	}
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+	if (!first)
+		return;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->ops && vm->ops->vcpu_kick && vm->vcpus[i].priv)
+			vm->ops->vcpu_kick(&vm->vcpus[i]);
+	if (vm->has_main_thread)
+		pthread_kill(vm->main_thread, SIGUSR2);
+}
+
+static int exit_none(struct vcpu *vcpu)
+{
+	vcpu_stat_inc(vcpu, STAT_EXIT_NONE);
+	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
+}
+
+static int exit_mmio(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	__typeof__(vcpu->exit.mmio) *m = &vcpu->exit.mmio;
+	enum mmio_result r;
+
+	if (m->is_write) {
+		vcpu_stat_inc(vcpu, STAT_EXIT_MMIO_WRITE);
+		r = mmio_bus_write(&vm->bus, m->addr, m->len, m->data);
+	} else {
+		vcpu_stat_inc(vcpu, STAT_EXIT_MMIO_READ);
+		r = mmio_bus_read(&vm->bus, m->addr, m->len, &m->data);
+	}
+	if (r == MMIO_UNMAPPED) {
+		/* Nothing there: reads as zero, writes ignored. */
+		if (!vcpu->stat[STAT_MMIO_UNHANDLED])
+			vmm_warn("vcpu%u: %s of %u bytes at %#llx: no device there (RAZ/WI)",
+				 vcpu->id, m->is_write ? "store" : "load", m->len,
+				 (unsigned long long)m->addr);
+		vcpu_stat_inc(vcpu, STAT_MMIO_UNHANDLED);
+	} else if (r == MMIO_REFUSED) {
+		vcpu_stat_inc(vcpu, STAT_MMIO_BAD_ACCESS);
+	}
+	return vm_stopping(vm) ? VMM_STOP : VMM_RESUME;
+}
+
+static int exit_sbi(struct vcpu *vcpu)
+{
+	__typeof__(vcpu->exit.sbi) *s = &vcpu->exit.sbi;
+	struct sbi_call call = { .ext = s->ext, .fid = s->fid };
+	int r;
+
+	vcpu_stat_inc(vcpu, STAT_EXIT_SBI);
+	memcpy(call.args, s->args, sizeof(call.args));
+	r = sbi_dispatch(vcpu, &call);
+	/* A handler that restarted the hart (HSM) cleared the exit. */
+	if (vcpu->exit.reason == VMM_EXIT_SBI) {
+		s->error = call.error;
+		s->value = call.value;
+	}
+	return r;
+}
+
+static int exit_system(struct vcpu *vcpu)
+{
+	__typeof__(vcpu->exit.system) *s = &vcpu->exit.system;
+
+	vcpu_stat_inc(vcpu, STAT_EXIT_SYSTEM);
+	if (s->type == VMM_SYSTEM_RESET)
+		vm_request_stop(vcpu->vm, VM_STOP_RESET, 0);
+	else
+		vm_request_stop(vcpu->vm, VM_STOP_SHUTDOWN, s->reason == 0 ? 0 : 1);
+	return VMM_STOP;
+}
+
+static int exit_fail(struct vcpu *vcpu)
+{
+	vmm_warn("vcpu%u: the backend cannot run the guest (reason %#llx)", vcpu->id,
+		 (unsigned long long)vcpu->exit.fail.code);
+	vm_request_stop(vcpu->vm, VM_STOP_ERROR, 1);
+	return VMM_STOP;
+}
+
+static int (*const exit_handlers[VMM_EXIT__NR])(struct vcpu *) = {
+	[VMM_EXIT_NONE] = exit_none,	 [VMM_EXIT_MMIO] = exit_mmio, [VMM_EXIT_SBI] = exit_sbi,
+	[VMM_EXIT_SYSTEM] = exit_system, [VMM_EXIT_FAIL] = exit_fail,
+};
+
+int vcpu_handle_exit(struct vcpu *vcpu)
+{
+	unsigned reason = vcpu->exit.reason;
+
+	if (reason >= VMM_EXIT__NR || !exit_handlers[reason])
+		return -EINVAL;
+	return exit_handlers[reason](vcpu);
+}
+
+/* Lock held. Wait until another hart starts this one (or the VM stops), then
+ * point it at the start address. */
+static int wait_for_start(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	const struct vmm_backend_ops *ops = vm->ops;
+	u64 addr, opaque;
+
+	while (vcpu->hsm != HSM_START_PENDING && vm->stop == VM_RUNNING)
+		pthread_cond_wait(&vm->cond, &vm->lock);
+	if (vm->stop != VM_RUNNING)
+		return VMM_STOP;
+	addr = vcpu->start_addr;
+	opaque = vcpu->start_opaque;
+	vcpu->hsm = HSM_STARTED;
+	pthread_mutex_unlock(&vm->lock);
+	if (ops->vcpu_reset)
+		ops->vcpu_reset(vcpu, false);
+	ops->set_reg(vcpu, VMM_REG_MODE, 1);
+	ops->set_reg(vcpu, VMM_REG_PC, addr);
+	ops->set_reg(vcpu, VMM_REG_A0, vcpu->id);
+	ops->set_reg(vcpu, VMM_REG_A1, opaque);
+	vcpu->exit.reason = VMM_EXIT_NONE;
+	pthread_mutex_lock(&vm->lock);
+	return VMM_RESUME;
+}
+
+int vcpu_hsm_start(struct vcpu *target, u64 addr, u64 opaque)
+{
+	struct vm *vm = target->vm;
+	int err = SBI_SUCCESS;
+
+	if (!gmem_contains(&vm->mem, addr))
+		return SBI_ERR_INVALID_ADDRESS;
+	pthread_mutex_lock(&vm->lock);
+	if (target->hsm != HSM_STOPPED) {
+		err = SBI_ERR_ALREADY_AVAILABLE;
+	} else {
+		target->start_addr = addr;
+		target->start_opaque = opaque;
+		target->hsm = HSM_START_PENDING;
+		pthread_cond_broadcast(&vm->cond);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return err;
+}
+
+int vcpu_hsm_stop(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	int r;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vcpu->hsm != HSM_STARTED) {
+		pthread_mutex_unlock(&vm->lock);
+		return SBI_ERR_FAILED;
+	}
+	vcpu->hsm = HSM_STOPPED;
+	pthread_cond_broadcast(&vm->cond);
+	r = wait_for_start(vcpu);
+	pthread_mutex_unlock(&vm->lock);
+	return r;
+}
+
+int vcpu_hsm_status(struct vcpu *target)
+{
+	int s;
+
+	pthread_mutex_lock(&target->vm->lock);
+	s = target->hsm;
+	pthread_mutex_unlock(&target->vm->lock);
+	return s;
+}
+
+void vm_plic_notify(void *opaque, unsigned ctx, bool level)
+{
+	struct vm *vm = opaque;
+	struct vcpu *vcpu;
+
+	if (ctx >= vm->nr_vcpus)
+		return;
+	vcpu = &vm->vcpus[ctx];
+	vcpu_stat_inc(vcpu, level ? STAT_IRQ_RAISE : STAT_IRQ_LOWER);
+	if (vm->ops->set_irq && vm->ops->set_irq(vcpu, IRQ_S_EXT, level))
+		vmm_warn("vcpu%u: cannot %s the external interrupt", ctx,
+			 level ? "raise" : "lower");
+}
+
+void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
+	int r = VMM_RESUME;
+
+	if (!vm->ops->hsm_in_backend) {
+		pthread_mutex_lock(&vm->lock);
+		if (vcpu->hsm == HSM_STOPPED)
+			r = wait_for_start(vcpu);
+		pthread_mutex_unlock(&vm->lock);
+	}
+	while (r == VMM_RESUME && !vm_stopping(vm)) {
+		r = vm->ops->vcpu_run(vcpu);
+		if (r < 0) {
+			vmm_warn("vcpu%u: run failed: %s", vcpu->id, strerror(-r));
+			break;
+		}
+		r = vcpu_handle_exit(vcpu);
+	}
+	if (r < 0)
+		vm_request_stop(vm, VM_STOP_ERROR, 1);
+	return NULL;
+}
