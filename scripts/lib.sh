@@ -24,6 +24,7 @@ key_of() {
 	local a
 	for a in "$@"; do
 		if [ -f "$a" ]; then
+			a=$(realpath "$a")
 			printf 'file %s\n' "${a#"$TOP"/}"
 			cat "$a"
 		else
@@ -48,14 +49,21 @@ debsrc() {
 }
 
 # cached NAME KEY: sets OUT; returns 0 if OUT is already complete.
+# build/NAME is relinked only to a complete build, so a build in progress (or a
+# failed one) never breaks what others are running.
+# One build of a component at a time: the lock is held until the script exits.
 cached() {
+	NAME=$1
 	OUT=$DUVISOR_CACHE/$1-$2
+	exec 9>"$DUVISOR_CACHE/.lock-$1"
+	flock 9
+	[ -f "$OUT/.done" ] || return 1
 	ln -sfn "$OUT" "$BUILD/$1"
-	[ -f "$OUT/.done" ]
 }
 
 finish() {
 	date -u +%FT%TZ >"$OUT/.done"
+	ln -sfn "$OUT" "$BUILD/$NAME"
 	log "built in $SECONDS s -> $OUT"
 }
 

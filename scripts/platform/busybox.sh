@@ -24,7 +24,7 @@ while IFS= read -r line; do
 		echo "$line" >>"$OUT/src/.config" ;;
 	esac
 done <"$frag"
-yes '' | "${MK[@]}" oldconfig >>"$OUT/build.log" 2>&1
+(set +o pipefail; yes '' | "${MK[@]}" oldconfig >>"$OUT/build.log" 2>&1)
 log "make (-j$JOBS)"
 "${MK[@]}" busybox >>"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; die "build failed; see $OUT/build.log"; }
 cp "$OUT/src/busybox" "$OUT/busybox"
