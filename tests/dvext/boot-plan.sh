@@ -4,5 +4,5 @@ if dmesg | grep -q 'kvm \[[0-9]*\]: hypervisor extension available'; then
 	echo "DUVISOR-TEST: hext-available"
 fi
 [ -c /dev/kvm ] && echo "DUVISOR-TEST: dev-kvm"
-echo "DUVISOR-TEST: isa $(grep -m1 '^isa' /proc/cpuinfo | cut -d: -f2)"
+echo "DUVISOR-TEST: isa $(cat /proc/device-tree/cpus/cpu@0/riscv,isa 2>/dev/null | tr -d "\\0")"
 exit 0
