@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Self-test guest for the VMMs, driven by its boot arguments:
+ *   mmio=N     N 32-bit loads from the test device (N MMIO exits), checked
+ *   badmmio=1  a load and a store where no device is: read as zero, no fault
+ *   sbi=1      base probe, an unknown extension answers NOT_SUPPORTED, null calls
+ *   timer=1    a timer interrupt arrives
+ *   harts=N    start harts 1..N-1 with SBI HSM; each sends hart 0 an IPI
+ *   exit=K     exit with status K after the checks (default: failures)
+ */
+#include "dvguest.h"
+
+static volatile unsigned long arrived;
+
+static void secondary(unsigned long hartid, void *arg)
+{
+	(void)arg;
+	__atomic_fetch_or(&arrived, 1UL << hartid, __ATOMIC_SEQ_CST);
+	dv_send_ipi(1, 0);
+}
+
+static void test_mmio(uint64_t n)
+{
+	uint64_t bad = 0, t0 = dv_rdcycle();
+
+	for (uint64_t i = 0; i < n; i++)
+		bad += dv_read32(DV_TEST_BASE) != DV_TEST_READ_VALUE;
+	dv_check(bad == 0, "mmio: %llu loads from the test device read %#x", (unsigned long long)n,
+		 DV_TEST_READ_VALUE);
+	dv_result("selftest-mmio", "", n, n ? (dv_rdcycle() - t0) / n : 0, "cycles");
+}
+
+static void test_badmmio(void)
+{
+	uintptr_t nowhere = 0x20000000;
+
+	dv_write32(nowhere, 0x1234);
+	dv_check(dv_read32(nowhere) == 0, "badmmio: unmapped address reads as zero");
+}
+
+static void test_sbi(void)
+{
+	struct sbiret r = dv_sbi(SBI_EXT_BASE, 3, SBI_EXT_HSM, 0, 0);
+
+	dv_check(!r.error && r.value, "sbi: base probe finds HSM");
+	r = dv_sbi(0x0a000000, 0, 0, 0, 0);
+	dv_check(r.error == SBI_ERR_NOT_SUPPORTED, "sbi: unknown extension -> NOT_SUPPORTED (%ld)",
+		 r.error);
+	r = dv_sbi(SBI_EXT_DVB, SBI_DVB_NOP, 42, 0, 0);
+	dv_check(!r.error && r.value == 42, "sbi: null call returns its argument");
+	r = dv_sbi(SBI_EXT_DVB, 99, 0, 0, 0);
+	dv_check(r.error == SBI_ERR_NOT_SUPPORTED, "sbi: unknown function -> NOT_SUPPORTED");
+}
+
+static void test_timer(void)
+{
+	uint64_t until;
+
+	dv_irq_enable(DV_IRQ_TIMER);
+	dv_local_irq_enable();
+	dv_set_timer(dv_rdtime() + 10000);
+	until = dv_rdtime() + 100000000;
+	while (!dv_irq_count[0][DV_IRQ_TIMER] && dv_rdtime() < until)
+		dv_wfi();
+	dv_check(dv_irq_count[0][DV_IRQ_TIMER] == 1, "timer: one interrupt");
+}
+
+static void test_harts(unsigned long n)
+{
+	unsigned long want = ((1UL << n) - 1) & ~1UL;
+	uint64_t until;
+
+	dv_irq_enable(DV_IRQ_SOFT);
+	dv_local_irq_enable();
+	for (unsigned long h = 1; h < n; h++)
+		dv_check(dv_hart_start(h, secondary, NULL) == 0, "harts: start hart %lu", h);
+	until = dv_rdtime() + 100000000;
+	while ((arrived != want || dv_irq_count[0][DV_IRQ_SOFT] == 0) && dv_rdtime() < until)
+		;
+	dv_check(arrived == want, "harts: %lu harts ran (mask %#lx)", n - 1, arrived);
+	dv_check(dv_irq_count[0][DV_IRQ_SOFT] > 0, "harts: hart 0 got IPIs (%lu)",
+		 dv_irq_count[0][DV_IRQ_SOFT]);
+}
+
+int main(void)
+{
+	uint64_t n;
+
+	dv_printf("DVTEST: selftest on %s, hart %lu, args '%s'\n",
+		  dv_chosen("duvisor,vmm") ? dv_chosen("duvisor,vmm") : "?", dv_hartid(),
+		  dv_bootargs());
+	if ((n = dv_arg("mmio", 0)))
+		test_mmio(n);
+	if (dv_arg("badmmio", 0))
+		test_badmmio();
+	if (dv_arg("sbi", 0))
+		test_sbi();
+	if (dv_arg("timer", 0))
+		test_timer();
+	if ((n = dv_arg("harts", 1)) > 1)
+		test_harts(n);
+	dv_printf("DVTEST: done, %d failure(s)\n", dv_failures);
+	return (int)dv_arg("exit", dv_failures);
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Plan of the Linux guest (run by the shared init as /plan). What it does is
+# chosen on the kernel command line:
+#   dvtest.blk   mount /dev/vda (ext2) and print guests/linux/disk/hello.txt
+#   dvtest.net   configure eth0 as 192.0.2.2/24 and ping the host at 192.0.2.1
+#   dvtest.shell an interactive shell on the console
+echo "DVGUEST: shell up harts=$(grep -c '^processor' /proc/cpuinfo)"
+rc=0
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	dvtest.blk)
+		mkdir -p /mnt
+		if mount -t ext2 -o ro /dev/vda /mnt && cat /mnt/hello.txt; then
+			echo "DVGUEST: blk ok"
+		else
+			echo "DVGUEST: blk FAILED"
+			rc=1
+		fi
+		umount /mnt 2>/dev/null
+		;;
+	dvtest.net)
+		ip addr add 192.0.2.2/24 dev eth0 && ip link set eth0 up
+		if ping -c 3 -W 10 192.0.2.1; then
+			echo "DVGUEST: net ok"
+		else
+			ip addr
+			echo "DVGUEST: net FAILED"
+			rc=1
+		fi
+		;;
+	dvtest.shell)
+		setsid cttyhack sh -l
+		;;
+	esac
+done
+echo "DVGUEST: done rc=$rc"
+exit $rc
