@@ -46,6 +46,7 @@ static int cpus(void *fdt, struct vm *vm)
 		err |= fdt_property_string(fdt, "riscv,isa", vm->isa);
 		err |= fdt_property_string(fdt, "mmu-type", "riscv,sv39");
 		err |= fdt_begin_node(fdt, "interrupt-controller");
+		err |= fdt_property_u32(fdt, "#address-cells", 0);
 		err |= fdt_property_u32(fdt, "#interrupt-cells", 1);
 		err |= fdt_property(fdt, "interrupt-controller", NULL, 0);
 		err |= fdt_property_string(fdt, "compatible", "riscv,cpu-intc");

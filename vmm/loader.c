@@ -11,10 +11,10 @@
 #include "vmm/memmap.h"
 
 static const char *const fmt_names[] = {
-	[KFMT_AUTO] = "auto",
-	[KFMT_IMAGE] = "Linux Image",
-	[KFMT_ELF] = "ELF",
-	[KFMT_RAW] = "raw",
+	[KFMT_AUTO] = "a kernel",
+	[KFMT_IMAGE] = "a RISC-V Linux Image",
+	[KFMT_ELF] = "an ELF file",
+	[KFMT_RAW] = "a flat binary",
 };
 
 static int open_file(const char *path, const char *what, off_t *size)
@@ -95,8 +95,8 @@ int kernel_check(const char *path, enum kernel_format want)
 				 "kernel '%s' is neither a RISC-V Linux Image nor an ELF file "
 				 "(--kernel-format raw loads a flat binary)",
 				 path);
-	return vmm_error(EINVAL, "kernel '%s' is not a %s file (it looks like %s)", path,
-			 fmt_names[want], got == KFMT_RAW ? "a flat binary" : fmt_names[got]);
+	return vmm_error(EINVAL, "kernel '%s' is not %s (it looks like %s)", path, fmt_names[want],
+			 fmt_names[got]);
 }
 
 static int load_range(const struct guest_mem *mem, int fd, const char *path, off_t off, u64 filesz,

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/* SBI dispatch and each extension, and the exit table, with a made-up backend
+ * and fabricated exits: no hypervisor needed. */
+#include "fake.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "vmm/devices.h"
+#include "vmm/sbi.h"
+
+static struct vm *vm;
+
+static int setup(void **state)
+{
+	vm = fake_vm(4);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fake_vm_free(vm);
+	return 0;
+}
+
+static struct sbi_call call(u64 ext, u64 fid, u64 a0, u64 a1, u64 a2)
+{
+	return (struct sbi_call){ .ext = ext, .fid = fid, .args = { a0, a1, a2 } };
+}
+
+static int run(struct sbi_call *c)
+{
+	return sbi_dispatch(&vm->vcpus[0], c);
+}
+
+static void base(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(c.value, SBI_SPEC_VERSION);
+	c = call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0);
+	run(&c);
+	assert_int_equal(c.value, SBI_IMPL_ID);
+	c = call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_HSM, 0, 0);
+	run(&c);
+	assert_int_equal(c.value, 1);
+	c = call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, 0x12345678, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(c.value, 0);
+	c = call(SBI_EXT_BASE, 99, 0, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+	assert_int_equal(vm->vcpus[0].stat[STAT_SBI_BASE], 5);
+}
+
+static void unknown(void **state)
+{
+	struct sbi_call c = call(0x0a000000, 0, 0, 0, 0);
+
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+	assert_int_equal(vm->vcpus[0].stat[STAT_SBI_UNSUPPORTED], 1);
+	c = call(SBI_EXT_TIME, 7, 0, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+	assert_int_equal(vm->vcpus[0].stat[STAT_SBI_UNSUPPORTED], 2);
+	assert_int_equal(fake.timer_calls, 0);
+}
+
+static void time_ext(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, 123456, 0, 0);
+
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(fake.timer_calls, 1);
+	assert_int_equal(fake.timer_deadline, 123456);
+	c = call(SBI_EXT_LEGACY_SET_TIMER, 0, 777, 0, 0);
+	run(&c);
+	assert_int_equal(fake.timer_deadline, 777);
+}
+
+static void ipi(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x5, 0, 0);
+
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(fake.irq_calls, 2);
+	assert_int_equal(fake.irq_vcpu[0], 0);
+	assert_int_equal(fake.irq_vcpu[1], 2);
+	assert_int_equal(fake.irq_num[1], IRQ_S_SOFT);
+	assert_true(fake.irq_level[1]);
+	c = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x1, 3, 0); /* base 3: hart 3 */
+	run(&c);
+	assert_int_equal(fake.irq_vcpu[2], 3);
+	c = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0, ~0ULL, 0); /* all */
+	run(&c);
+	assert_int_equal(fake.irq_calls, 7);
+	c = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 0x10, 0, 0); /* hart 4 does not exist */
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	c = call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, 9, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	assert_int_equal(fake.irq_calls, 7);
+}
+
+static void rfence(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 0x6, 0, 0);
+
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(fake.fence_calls, 2);
+	assert_int_equal(fake.fence_mask, 0x6);
+	c = call(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_GVMA, 1, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+}
+
+static void legacy(void **state)
+{
+	int pfd[2];
+	char ch = 0;
+	u64 mask = 0x8;
+	struct sbi_call c;
+
+	assert_int_equal(pipe2(pfd, O_NONBLOCK), 0);
+	vm->out_fd = pfd[1];
+	c = call(SBI_EXT_LEGACY_PUTCHAR, 0, 'Q', 0, 0);
+	run(&c);
+	assert_int_equal(c.error, 0);
+	assert_int_equal(read(pfd[0], &ch, 1), 1);
+	assert_int_equal(ch, 'Q');
+	c = call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, -1);
+	/* The hart mask is read from guest memory... */
+	memcpy(vm->mem.hva + 0x100, &mask, 8);
+	c = call(SBI_EXT_LEGACY_SEND_IPI, 0, MM_RAM_BASE + 0x100, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, 0);
+	assert_int_equal(fake.irq_vcpu[0], 3);
+	/* ...and must be in RAM. */
+	c = call(SBI_EXT_LEGACY_SEND_IPI, 0, 0x1000, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_ADDRESS);
+	c = call(SBI_EXT_LEGACY_SEND_IPI, 0, MM_RAM_BASE + FAKE_RAM_SIZE - 4, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_ADDRESS);
+	assert_int_equal(vm->vcpus[0].stat[STAT_SBI_LEGACY], 5);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+static void hsm(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 2, 0, 0);
+
+	run(&c);
+	assert_int_equal(c.error, 0);
+	assert_int_equal(c.value, HSM_STOPPED);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 2, MM_RAM_BASE + 0x1000, 0xabc);
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(vm->vcpus[2].hsm, HSM_START_PENDING);
+	assert_int_equal(vm->vcpus[2].start_addr, MM_RAM_BASE + 0x1000);
+	assert_int_equal(vm->vcpus[2].start_opaque, 0xabc);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 2, MM_RAM_BASE, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_ALREADY_AVAILABLE);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 0, MM_RAM_BASE, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_ALREADY_AVAILABLE);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 3, 0x1000, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_ADDRESS);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 4, MM_RAM_BASE, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 99, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0, 0, 0);
+	run(&c);
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+}
+
+/* A stopped hart restarts at the address another hart gives it. */
+static void *stop_self(void *arg)
+{
+	struct sbi_call c = call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0);
+
+	vm->vcpus[1].exit.reason = VMM_EXIT_SBI;
+	return (void *)(long)sbi_dispatch(&vm->vcpus[1], &c);
+}
+
+static void hsm_stop_start(void **state)
+{
+	pthread_t t;
+	void *ret;
+	struct sbi_call c;
+
+	vm->vcpus[1].hsm = HSM_STARTED;
+	pthread_create(&t, NULL, stop_self, NULL);
+	while (vcpu_hsm_status(&vm->vcpus[1]) != HSM_STOPPED)
+		usleep(1000);
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 1, MM_RAM_BASE + 0x40, 0x77);
+	run(&c);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	pthread_join(t, &ret);
+	assert_int_equal((long)ret, VMM_RESUME);
+	assert_int_equal(vm->vcpus[1].hsm, HSM_STARTED);
+	assert_int_equal(fake.regs[1][VMM_REG_PC], MM_RAM_BASE + 0x40);
+	assert_int_equal(fake.regs[1][VMM_REG_A0], 1);
+	assert_int_equal(fake.regs[1][VMM_REG_A1], 0x77);
+	/* The ecall's own return must not overwrite a0/a1. */
+	assert_int_equal(vm->vcpus[1].exit.reason, VMM_EXIT_NONE);
+}
+
+static void srst(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, 9, 0, 0);
+
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	assert_false(vm_stopping(vm));
+	c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE, 0);
+	assert_int_equal(run(&c), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_SHUTDOWN);
+	assert_int_equal(vm->status, 1);
+	/* The first request decides the outcome. */
+	c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_COLD_REBOOT, 0, 0);
+	run(&c);
+	assert_int_equal(vm->stop, VM_STOP_SHUTDOWN);
+}
+
+static void srst_reboot(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_WARM_REBOOT, 0, 0);
+
+	assert_int_equal(run(&c), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_RESET);
+}
+
+static void dvb(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_DVB, SBI_DVB_NOP, 5, 0, 0);
+
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.value, 5);
+	c = call(SBI_EXT_DVB, SBI_DVB_EXIT, 0x300, 0, 0); /* low byte 0: still a failure */
+	assert_int_equal(run(&c), VMM_STOP);
+	assert_int_equal(vm->status, 1);
+}
+
+/* ---- the exit table with fabricated exits ---- */
+static void exits(void **state)
+{
+	struct vcpu *v = &vm->vcpus[0];
+	struct test_dev *t = test_dev_create(vm);
+
+	assert_int_equal(
+		mmio_bus_register(&vm->bus, MM_TEST_BASE, MM_TEST_SIZE, "test", &test_mmio_ops, t),
+		0);
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_MMIO,
+				     .mmio = { .addr = MM_TEST_BASE, .len = 4 } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_RESUME);
+	assert_int_equal(v->exit.mmio.data, TEST_READ_VALUE);
+	assert_int_equal(v->stat[STAT_EXIT_MMIO_READ], 1);
+
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_MMIO,
+				     .mmio = { .addr = 0x40000000, .len = 8, .data = 5 } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_RESUME);
+	assert_int_equal(v->exit.mmio.data, 0);
+	assert_int_equal(v->stat[STAT_MMIO_UNHANDLED], 1);
+
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_MMIO,
+				     .mmio = { .addr = MM_TEST_BASE, .len = 2, .is_write = true } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_RESUME);
+	assert_int_equal(v->stat[STAT_MMIO_BAD_ACCESS], 1);
+
+	v->exit = (struct vmm_exit){
+		.reason = VMM_EXIT_SBI,
+		.sbi = { .ext = SBI_EXT_DVB, .fid = SBI_DVB_NOP, .args = { 9 } }
+	};
+	assert_int_equal(vcpu_handle_exit(v), VMM_RESUME);
+	assert_int_equal(v->exit.sbi.error, 0);
+	assert_int_equal(v->exit.sbi.value, 9);
+	assert_int_equal(v->stat[STAT_EXIT_SBI], 1);
+
+	v->exit.reason = VMM_EXIT__NR + 3;
+	assert_true(vcpu_handle_exit(v) < 0);
+
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_MMIO,
+				     .mmio = { .addr = MM_TEST_BASE,
+					       .len = 4,
+					       .is_write = true,
+					       .data = TEST_FAIL | (3 << 16) } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_SHUTDOWN);
+	assert_int_equal(vm->status, 3);
+	free(t);
+}
+
+static void system_exit(void **state)
+{
+	struct vcpu *v = &vm->vcpus[1];
+
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_SYSTEM,
+				     .system = { .type = VMM_SYSTEM_SHUTDOWN, .reason = 0 } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_SHUTDOWN);
+	assert_int_equal(vm->status, 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(base),   T(unknown), T(time_ext),	  T(ipi),  T(rfence),
+		T(legacy), T(hsm),     T(hsm_stop_start), T(srst), T(srst_reboot),
+		T(dvb),	   T(exits),   T(system_exit),
+	};
+
+	return cmocka_run_group_tests_name("vmm_sbi", tests, NULL, NULL);
+}
