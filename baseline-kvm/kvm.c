@@ -314,7 +314,7 @@ static int kvm_vcpu_reset(struct vcpu *vcpu, bool boot)
 		KVM_REG_RISCV_CSR_REG(stval),	KVM_REG_RISCV_CSR_REG(sip),
 		KVM_REG_RISCV_CSR_REG(satp),	KVM_REG_RISCV_CSR_REG(scounteren),
 	};
-	u64 zero = 0, off = KVM_RISCV_TIMER_STATE_OFF;
+	u64 zero = 0, never = ~0ULL, off = KVM_RISCV_TIMER_STATE_OFF;
 	int err = 0;
 
 	for (unsigned r = VMM_REG_PC; r < VMM_REG_MODE; r++)
@@ -322,14 +322,19 @@ static int kvm_vcpu_reset(struct vcpu *vcpu, bool boot)
 	err = err ?: kvm_set_reg(vcpu, VMM_REG_MODE, KVM_RISCV_MODE_S);
 	for (unsigned i = 0; i < ARRAY_SIZE(csrs); i++)
 		err = err ?: one_reg(vcpu, true, reg_id(KVM_REG_RISCV_CSR, csrs[i]), &zero);
-	err = err
-		      ?: one_reg(vcpu, true,
-				 reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(state)), &off);
+	if (!err)
+		err = one_reg(vcpu, true,
+			      reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(compare)),
+			      &never);
+	/* Cancelling a timer that was never set fails with EINVAL: harmless. */
+	one_reg(vcpu, true, reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(state)), &off);
 	kvm_set_irq(vcpu, IRQ_S_EXT, false);
 	err = err ?: set_mp_state(vcpu, boot);
 	kv->run->immediate_exit = 0;
 	vcpu->exit.reason = VMM_EXIT_NONE;
-	return err;
+	if (err)
+		return vmm_error(err, "cannot reset vCPU %u: %s", vcpu->id, strerror(-err));
+	return 0;
 }
 
 const struct vmm_backend_ops kvm_backend_ops = {

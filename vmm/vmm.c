@@ -299,10 +299,13 @@ static int reboot(struct vm *vm)
 	err = load_guest(vm);
 	if (err)
 		return err;
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (!vm->ops->vcpu_reset || vm->ops->vcpu_reset(&vm->vcpus[i], i == 0))
-			return vmm_error(ENOTSUP, "the %s backend cannot reset a vCPU",
-					 vm->ops->name);
+	if (!vm->ops->vcpu_reset)
+		return vmm_error(ENOTSUP, "the %s backend cannot reset a vCPU", vm->ops->name);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		err = vm->ops->vcpu_reset(&vm->vcpus[i], i == 0);
+		if (err)
+			return err;
+	}
 	err = boot_vcpus(vm);
 	if (err)
 		return err;

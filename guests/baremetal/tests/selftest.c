@@ -6,6 +6,7 @@
  *   sbi=1      base probe, an unknown extension answers NOT_SUPPORTED, null calls
  *   timer=1    a timer interrupt arrives
  *   harts=N    start harts 1..N-1 with SBI HSM; each sends hart 0 an IPI
+ *   reset=1    end with an SBI system reset (cold reboot) instead of an exit
  *   exit=K     exit with status K after the checks (default: failures)
  */
 #include "dvguest.h"
@@ -100,5 +101,9 @@ int main(void)
 	if ((n = dv_arg("harts", 1)) > 1)
 		test_harts(n);
 	dv_printf("DVTEST: done, %d failure(s)\n", dv_failures);
+	if (dv_arg("reset", 0)) {
+		dv_sbi(SBI_EXT_SRST, 0, 1, 0, 0);
+		dv_check(false, "reset: the system reset call returned");
+	}
 	return (int)dv_arg("exit", dv_failures);
 }

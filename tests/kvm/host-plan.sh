@@ -1,0 +1,110 @@
+#!/bin/sh
+# Plan of the modelled host for the kvm suite: runs dv-kvm on the bare-metal
+# and Linux guests and prints one "KVMTEST: ok|FAIL - what" line per check.
+# Guest consoles go to files, printed afterwards with a "guest|" prefix.
+cd /opt/duvisor || exit 1
+VMM=bin/dv-kvm
+G=guests
+mode=${1:-all}
+[ -f /etc/kvmtest-mode ] && mode=$(cat /etc/kvmtest-mode)
+
+t() { # STATUS WHAT
+	if [ "$1" = 0 ]; then echo "KVMTEST: ok - $2"; else echo "KVMTEST: FAIL - $2"; fi
+}
+show() { sed "s/^/guest| /" "$1"; }
+has() { grep -q "$2" "$1"; }
+
+# ---- bare metal ----
+baremetal() {
+	$VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" >/tmp/bm.log 2>&1
+	rc=$?
+	show /tmp/bm.log
+	t "$([ $rc = 5 ] && echo 0)" "bare metal (ELF): exits with its status (5, got $rc)"
+	! has /tmp/bm.log "DVTEST: FAIL" && has /tmp/bm.log "DVTEST: ok timer" && has /tmp/bm.log "DVTEST: ok badmmio"
+	t $? "bare metal: unmapped MMIO reads as zero, unknown SBI calls answered, timer interrupt arrives"
+
+	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
+	rc=$?
+	show /tmp/bm4.log
+	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 3 harts ran" && echo 0)" \
+		"bare metal (raw), 4 vCPUs: HSM starts harts 1-3, IPIs reach hart 0, clean exit (status $rc)"
+
+	n=1000
+	$VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
+	rc=$?
+	show /tmp/st.log
+	sed 's/^/stats| /' /tmp/st.err
+	grep -q "^stats: exit_mmio total=$n " /tmp/st.err && grep -q "^stats: exit_mmio_read total=$n " /tmp/st.err &&
+		grep -q "^stats: device test@100000 accesses=$n$" /tmp/st.err
+	t $(($? + rc)) "--stats: $n MMIO reads by the guest show $n MMIO exits"
+
+	$VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
+	rc=$?
+	show /tmp/rs.log
+	boots=$(grep -c "DVTEST: selftest on" /tmp/rs.log)
+	t "$([ $rc = 0 ] && [ "$boots" = 3 ] && has /tmp/rs.log "guest requested a reset; stopping" && echo 0)" \
+		"guest reset: rebooted twice (--reboots 2), then stopped cleanly (boots $boots, status $rc)"
+}
+
+# ---- error paths: one clear line on stderr, non-zero status ----
+err() { # WHAT EXPECTED ARGS...
+	what=$1 want=$2
+	shift 2
+	"$VMM" "$@" >/tmp/err.out 2>/tmp/err.txt </dev/null
+	rc=$?
+	lines=$(wc -l </tmp/err.txt)
+	msg=$(cat /tmp/err.txt)
+	if [ $rc != 0 ] && [ "$lines" = 1 ] && grep -qF -- "$want" /tmp/err.txt; then
+		echo "KVMTEST: ok - error path: $what -> '$msg' (status $rc)"
+	else
+		echo "KVMTEST: FAIL - error path: $what (status $rc, $lines lines: '$msg')"
+	fi
+}
+errors() {
+	err "missing kernel" "No such file or directory" --kernel /nonexistent/Image
+	err "kernel of the wrong format" "is neither a RISC-V Linux Image nor an ELF" --kernel /init
+	err "bad memory size" "--mem" --kernel $G/selftest.elf --mem 12X
+	err "memory size out of range" "out of range" --kernel $G/selftest.elf --mem 8M
+	err "too many vCPUs" "--cpus must be 1 to 8" --kernel $G/selftest.elf --cpus 9
+	err "missing initrd" "initrd '/nonexistent'" --kernel $G/Image --initrd /nonexistent
+	err "unknown option" "unknown option" --kernel $G/selftest.elf --frobnicate
+	mv /dev/kvm /dev/kvm.away
+	err "no /dev/kvm" "cannot open /dev/kvm" --kernel $G/selftest.elf
+	mv /dev/kvm.away /dev/kvm
+}
+
+# ---- Linux ----
+linux() { # VCPUS EXTRA-ARGS APPEND
+	n=$1 extra=$2 append=$3 log=/tmp/linux$1.log
+	start=$(cut -d' ' -f1 /proc/uptime)
+	$VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M --cpus "$n" $extra \
+		--append "console=ttyS0 quiet $append" >$log 2>&1 </dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	show $log
+	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=$n" && has $log "DVGUEST: done rc=0" && echo 0)" \
+		"Linux, $n vCPU(s): boots to the shell marker with $n harts and powers off (status $rc, $start-$end s host uptime)"
+}
+linux_all() {
+	linux 1 "--disk $G/disk.ext2,ro --net tap=tap0,host-ip=192.0.2.1/24" "dvtest.blk dvtest.net"
+	has /tmp/linux1.log "DVDISK: hello from virtio-blk" && has /tmp/linux1.log "DVGUEST: blk ok"
+	t $? "Linux: reads a file from the virtio-blk disk"
+	has /tmp/linux1.log "DVGUEST: net ok"
+	t $? "Linux: pings the host (192.0.2.1 on tap0) through virtio-net"
+	linux 2 "" ""
+	linux 4 "--disk $G/disk.ext2,ro" "dvtest.blk"
+	has /tmp/linux4.log "DVGUEST: blk ok"
+	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
+}
+
+case "$mode" in
+all)
+	baremetal
+	errors
+	linux_all
+	;;
+stats)
+	baremetal
+	;;
+esac
+exit 0
