@@ -43,3 +43,21 @@ $(GUEST_INITRD): guests/linux/plan.sh $(B)/initramfs/base.cpio
 	rm -f $@.list
 
 guests: $(GUEST_INITRD)
+
+# A root file system on a virtio-blk disk (boot without an initramfs):
+# busybox, the shared init and the guest plan, ext2.
+GUEST_ROOTFS := $(B)/guests/rootfs.ext2
+TARGETS += $(GUEST_ROOTFS)
+
+$(GUEST_ROOTFS): guests/linux/plan.sh platform/initramfs/init $(B)/busybox/busybox
+	@mkdir -p $(@D)
+	rm -rf $@.d $@
+	mkdir -p $@.d/bin $@.d/sbin $@.d/usr/bin $@.d/usr/sbin $@.d/dev $@.d/proc $@.d/sys \
+		$@.d/tmp $@.d/run $@.d/root $@.d/etc $@.d/mnt
+	cp $(B)/busybox/busybox $@.d/bin/busybox
+	cp platform/initramfs/init $@.d/init
+	cp guests/linux/plan.sh $@.d/plan
+	mke2fs -q -t ext2 -b 1024 -L dvroot -d $@.d $@ 8M
+	rm -rf $@.d
+
+guests: $(GUEST_ROOTFS)

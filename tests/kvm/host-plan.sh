@@ -91,7 +91,17 @@ linux_all() {
 	t $? "Linux: reads a file from the virtio-blk disk"
 	has /tmp/linux1.log "DVGUEST: net ok"
 	t $? "Linux: pings the host (192.0.2.1 on tap0) through virtio-net"
-	linux 2 "" ""
+	linux 2 "--virtio-console" "console=hvc0"
+	has /tmp/linux2.log "DUVISOR-INIT: up harts=2"
+	t $? "Linux, 2 vCPUs: init prints through the virtio console (console=hvc0)"
+	cp $G/rootfs.ext2 /tmp/rootfs.ext2
+	log=/tmp/linuxroot.log
+	$VMM --kernel $G/Image --mem 256M --disk /tmp/rootfs.ext2 \
+		--append "console=ttyS0 quiet root=/dev/vda rw rootwait init=/init" >$log 2>&1 </dev/null
+	rc=$?
+	show $log
+	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0" && echo 0)" \
+		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	linux 4 "--disk $G/disk.ext2,ro" "dvtest.blk"
 	has /tmp/linux4.log "DVGUEST: blk ok"
 	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
