@@ -130,10 +130,12 @@
 #define DVEXT_SBI_PMC_SET	0	   /* (index, addr, size, perm) */
 #define DVEXT_SBI_PMC_CLEAR	1	   /* (index) */
 #define DVEXT_SBI_PMC_INFO	2	   /* -> first V index << 16 | count */
+#define DVEXT_SBI_PMC_CLEAR_ALL 3	   /* every V entry of the calling hart */
 #define DVEXT_SBI_PMC_PERM_R	1
 #define DVEXT_SBI_PMC_PERM_W	2
 #define DVEXT_SBI_PMC_PERM_X	4
 #define DVEXT_SBI_PMC_PERM_MASK 7
+#define DVEXT_SBI_PMC_MIN_SIZE	0x1000 /* NAPOT ranges: power of 2, >= 4 KiB */
 
 /* SBI error codes the extension answers with (SBI spec values) */
 #define DVEXT_SBI_SUCCESS	      0
@@ -148,7 +150,11 @@
 #define DVEXT_PROFILE_ROCKET 1
 
 #ifndef __ASSEMBLER__
+#ifdef __KERNEL__
+#include <linux/types.h> /* the DV-driver (no libc headers in a module) */
+#else
 #include <stdint.h>
+#endif
 
 struct dvext_vcpu_entry {
 	uint64_t pending; /* DVEXT_POSTABLE_MASK bits */
