@@ -330,7 +330,9 @@ static int kvm_vcpu_reset(struct vcpu *vcpu, bool boot)
 	one_reg(vcpu, true, reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(state)), &off);
 	kvm_set_irq(vcpu, IRQ_S_EXT, false);
 	err = err ?: set_mp_state(vcpu, boot);
+	/* The next run loop is a new thread. */
 	kv->run->immediate_exit = 0;
+	__atomic_store_n(&kv->has_tid, false, __ATOMIC_RELEASE);
 	vcpu->exit.reason = VMM_EXIT_NONE;
 	if (err)
 		return vmm_error(err, "cannot reset vCPU %u: %s", vcpu->id, strerror(-err));
