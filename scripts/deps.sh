@@ -33,8 +33,19 @@ if [ "$add_src" = 0 ] && [ "${#missing[@]}" = 0 ] && [ -e "$stamp" ]; then
 fi
 need_root
 if [ "$add_src" = 1 ]; then
+  # A Types: deb-src copy of every Debian deb822 entry (or deb-src lines for a
+  # classic sources.list).
   echo "deps: adding deb-src entries ($src_list)"
-  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$src_list"
+  : > "$src_list"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && [ "$f" != "$src_list" ] && grep -q 'debian' "$f" || continue
+    sed 's/^Types: deb$/Types: deb-src/' "$f" >> "$src_list"
+    echo >> "$src_list"
+  done
+  if [ ! -s "$src_list" ] && [ -f /etc/apt/sources.list ]; then
+    rm -f "$src_list"
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/duvisor-deb-src.list
+  fi
 fi
 echo "deps: apt-get update"
 apt-get update -qq
