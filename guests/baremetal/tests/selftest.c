@@ -6,9 +6,14 @@
  *   sbi=1      base probe, an unknown extension answers NOT_SUPPORTED, null calls
  *   timer=1    a timer interrupt arrives
  *   harts=N    start harts 1..N-1 with SBI HSM; each sends hart 0 an IPI
+ *   badvirtio=1  feed the virtio device in slot 0 a descriptor outside RAM,
+ *              then a descriptor loop: each time the device must answer
+ *              DEVICE_NEEDS_RESET and keep working after a reset
  *   reset=1    end with an SBI system reset (cold reboot) instead of an exit
  *   exit=K     exit with status K after the checks (default: failures)
  */
+#include <string.h>
+
 #include "dvguest.h"
 
 static volatile unsigned long arrived;
@@ -83,6 +88,81 @@ static void test_harts(unsigned long n)
 		 dv_irq_count[0][DV_IRQ_SOFT]);
 }
 
+/* Split ring of 8 entries in our own memory (virtio 1.1, 2.6). */
+struct vdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+static struct {
+	struct vdesc desc[8];
+	uint16_t avail[2 + 8 + 1];
+	uint8_t pad[4096 - 8 * 16 - 22];
+	uint8_t used[4 + 8 * 8 + 2];
+} ring __attribute__((aligned(4096)));
+
+#define VIRTIO0 0x10001000UL
+
+static uint32_t vstatus(void)
+{
+	return dv_read32(VIRTIO0 + 0x70);
+}
+
+static void virtio_setup(void)
+{
+	uintptr_t b = VIRTIO0;
+
+	memset(&ring, 0, sizeof(ring));
+	dv_write32(b + 0x70, 0);
+	dv_write32(b + 0x70, 1 | 2);
+	dv_write32(b + 0x24, 1);
+	dv_write32(b + 0x20, 1); /* VIRTIO_F_VERSION_1 */
+	dv_write32(b + 0x70, 1 | 2 | 8);
+	dv_write32(b + 0x30, 0);
+	dv_write32(b + 0x38, 8);
+	dv_write32(b + 0x80, (uintptr_t)ring.desc);
+	dv_write32(b + 0x84, 0);
+	dv_write32(b + 0x90, (uintptr_t)ring.avail);
+	dv_write32(b + 0x94, 0);
+	dv_write32(b + 0xa0, (uintptr_t)ring.used);
+	dv_write32(b + 0xa4, 0);
+	dv_write32(b + 0x44, 1);
+	dv_write32(b + 0x70, 1 | 2 | 8 | 4);
+}
+
+static void virtio_submit(uint16_t head)
+{
+	ring.avail[2 + ring.avail[1] % 8] = head;
+	__asm__ volatile("fence w, w" ::: "memory");
+	ring.avail[1]++;
+	__asm__ volatile("fence w, w" ::: "memory");
+	dv_write32(VIRTIO0 + 0x50, 0);
+}
+
+static void test_badvirtio(void)
+{
+	if (dv_read32(VIRTIO0) != 0x74726976 || dv_read32(VIRTIO0 + 8) == 0) {
+		dv_check(false, "badvirtio: no virtio device in slot 0");
+		return;
+	}
+	virtio_setup();
+	dv_check((vstatus() & 0x4f) == 0x0f, "badvirtio: device set up (status %#x)", vstatus());
+	ring.desc[0] = (struct vdesc){ .addr = 0x1000, .len = 512, .flags = 0 };
+	virtio_submit(0);
+	dv_check(vstatus() & 0x40, "badvirtio: buffer outside RAM -> DEVICE_NEEDS_RESET (%#x)",
+		 vstatus());
+	virtio_setup();
+	dv_check(!(vstatus() & 0x40), "badvirtio: reset clears DEVICE_NEEDS_RESET");
+	ring.desc[0] =
+		(struct vdesc){ .addr = (uintptr_t)ring.pad, .len = 16, .flags = 1, .next = 1 };
+	ring.desc[1] =
+		(struct vdesc){ .addr = (uintptr_t)ring.pad, .len = 16, .flags = 1, .next = 0 };
+	virtio_submit(0);
+	dv_check(vstatus() & 0x40, "badvirtio: descriptor loop -> DEVICE_NEEDS_RESET (%#x)",
+		 vstatus());
+	dv_write32(VIRTIO0 + 0x70, 0);
+}
+
 int main(void)
 {
 	uint64_t n;
@@ -96,6 +176,8 @@ int main(void)
 		test_badmmio();
 	if (dv_arg("sbi", 0))
 		test_sbi();
+	if (dv_arg("badvirtio", 0))
+		test_badvirtio();
 	if (dv_arg("timer", 0))
 		test_timer();
 	if ((n = dv_arg("harts", 1)) > 1)
