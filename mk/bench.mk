@@ -1,0 +1,36 @@
+# Benchmarks (issue 6): guest microbenchmarks, the collector, the native
+# Google Benchmark group, figures. See docs/methodology.md.
+#   make bench        every system that is built, both timing profiles (scripts/bench/run)
+#   make bench-smoke  a few iterations on every system (also: tests/run bench)
+#   make bench-host   native group on the build machine (Google Benchmark, JSON)
+#   make plots        redraw figures and the summary from results/
+MB_SRCS := microbench/microbench.c microbench/benches.c
+MB_DEPS := $(MB_SRCS) microbench/microbench.h $(GUEST_DEPS)
+MICROBENCH := $(B)/microbench/microbench
+TARGETS += $(MICROBENCH).elf $(MICROBENCH).bin
+
+$(MICROBENCH).elf: $(MB_DEPS)
+	@mkdir -p $(@D)
+	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -Imicrobench -T guests/baremetal/guest.ld -o $@ \
+		$(GUEST_LIB) $(MB_SRCS)
+
+$(MICROBENCH).bin: $(MICROBENCH).elf
+	$(GUEST_CROSS)objcopy -O binary $< $@
+
+.PHONY: microbench
+microbench: $(MICROBENCH).elf $(MICROBENCH).bin
+
+# The collector (console logs -> results/*.csv and the exit-count check).
+BENCH_COLLECT := $(HOST)/bench-collect
+TOOLS += $(BENCH_COLLECT)
+BENCHLOG := scripts/bench/benchlog.c scripts/bench/benchlog.h
+
+$(BENCH_COLLECT): scripts/bench/collect.c $(BENCHLOG) tools/conlog.c tools/conlog.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools -Iscripts/bench -o $@ scripts/bench/collect.c \
+		scripts/bench/benchlog.c tools/conlog.c
+
+UNIT_TESTS += $(HOST)/tests/test_bench_log
+$(HOST)/tests/test_bench_log: tests/unit/test_bench_log.c $(BENCHLOG)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iscripts/bench -o $@ $< scripts/bench/benchlog.c $(CMOCKA_LIBS)

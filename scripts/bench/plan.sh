@@ -1,0 +1,32 @@
+#!/bin/sh
+# Benchmark plan, run by the modelled host's init as /plan (see scripts/bench/run).
+# Reads /opt/duvisor/bench.conf:
+#   SYSTEM   system name for the result rows (kvm, duvisor, duvisor-nopmc)
+#   VMM      the VMM binary in the host;  VMM_ARGS  extra VMM options
+#   SETUP    shell commands run once before the first VMM run (e.g. insmod)
+#   BENCHES  microbenchmark entries, one VMM run each
+#   ARGS     guest boot arguments common to every run (iters= reps= ...)
+#   RAM      guest RAM in MiB;  PROFILE QUANTUM HARTS DVEXT  what host-run was given
+# Prints DVBENCH-CONTEXT/-RUN/-END around each run and the VMM's --stats
+# (bench-collect reads them); exits with the number of failed runs.
+. /opt/duvisor/bench.conf || exit 100
+cd /opt/duvisor || exit 100
+echo "DVBENCH-CONTEXT: profile=$PROFILE quantum=$QUANTUM harts=$HARTS dvext=$DVEXT system=$SYSTEM"
+if [ -n "$SETUP" ]; then
+	sh -c "$SETUP" || { echo "DVBENCH-SETUP: failed: $SETUP"; exit 101; }
+fi
+failed=0
+for b in $BENCHES; do
+	cpus=1
+	[ "$b" = vipi ] && cpus=2
+	echo "DVBENCH-RUN: system=$SYSTEM bench=$b cpus=$cpus"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	$VMM $VMM_ARGS --kernel guests/microbench.elf --mem "${RAM}M" --cpus $cpus --stats \
+		--console none --append "bench=$b ram=$RAM profile=$PROFILE $ARGS" >/tmp/run.log 2>&1 </dev/null
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	cat /tmp/run.log
+	echo "DVBENCH-END: system=$SYSTEM bench=$b rc=$rc uptime=$t0-$t1"
+	[ $rc = 0 ] || failed=$((failed + 1))
+done
+exit $failed
