@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DuVisor backend of the shared VMM core: the VM comes from the
+ * DV-driver, each vCPU thread registers itself and then runs the guest with
+ * HURET, handling exits in HU mode (exit.c). Interrupts are posted with
+ * hu_vitr from whichever thread raises them (the thread registers as an I/O
+ * thread the first time); a vCPU blocked in WFI sleeps on a futex that every
+ * post to it bumps. The guest timer is vstimecmp (Sstc): it fires without
+ * an exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dv.h"
+#include "hw.h"
+#include "vmm/err.h"
+#include "vmm/memmap.h"
+#include "vmm/sbi.h"
+
+#define KICK_SIG      SIGUSR1
+#define ALTSTACK_SIZE (64 * 1024)
+#define DV_DELEG                                                                       \
+	((1UL << DVEXT_CAUSE_VS_ECALL) | (1UL << DVEXT_CAUSE_INST_GUEST_PAGE_FAULT) | \
+	 (1UL << DVEXT_CAUSE_LOAD_GUEST_PAGE_FAULT) | (1UL << DVEXT_CAUSE_VIRTUAL_INST) | \
+	 (1UL << DVEXT_CAUSE_STORE_GUEST_PAGE_FAULT))
+#define HENVCFG_STCE (1UL << 63)
+#define HVIP_VSSIP   (1UL << DVEXT_IRQ_VSSI)
+#define HVIP_VSEIP   (1UL << DVEXT_IRQ_VSEI)
+
+/* The thread's registration with the driver: the vCPU it runs, or the VM
+ * it posts to as an I/O thread. Unregistered by the key's destructor. */
+struct dv_thread {
+	struct dv_vm *d;
+	struct dv_vcpu *v; /* NULL for an I/O thread */
+};
+static pthread_key_t dv_thread_key;
+static pthread_once_t dv_key_once = PTHREAD_ONCE_INIT;
+static __thread struct dv_thread *dv_self;
+
+static unsigned long rdtime(void)
+{
+	unsigned long t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static long futex(u32 *addr, int op, u32 val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
+}
+
+/* ---- per-thread registration ---- */
+
+static void thread_exit(void *arg)
+{
+	struct dv_thread *t = arg;
+	struct rusage ru;
+
+	if (t->v) {
+		/* Kept for --stats: the driver's view and the thread's switches. */
+		if (!ioctl(t->d->fd, DUVISOR_THREAD_STATS, &t->v->drv))
+			t->v->has_drv = true;
+		if (!getrusage(RUSAGE_THREAD, &ru)) {
+			t->v->nvcsw = ru.ru_nvcsw;
+			t->v->nivcsw = ru.ru_nivcsw;
+		}
+	}
+	ioctl(t->d->fd, DUVISOR_UNREGISTER);
+	free(t);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&dv_thread_key, thread_exit);
+}
+
+static int register_thread(struct dv_vm *d, struct dv_vcpu *v)
+{
+	struct duvisor_register r = { .kind = v ? DUVISOR_THREAD_VCPU : DUVISOR_THREAD_IO,
+				      .id = v ? v->vcpu->id : 0 };
+	struct dv_thread *t;
+
+	if (dv_self)
+		return dv_self->d == d && (!v || dv_self->v == v) ? 0 : -EBUSY;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	if (ioctl(d->fd, DUVISOR_REGISTER, &r)) {
+		int err = errno;
+
+		free(t);
+		return vmm_error(err, "DUVISOR_REGISTER (%s %u): %s", v ? "vCPU" : "I/O thread",
+				 r.id, strerror(err));
+	}
+	t->d = d;
+	t->v = v;
+	dv_self = t;
+	pthread_once(&dv_key_once, make_key);
+	pthread_setspecific(dv_thread_key, t);
+	return 0;
+}
+
+/* ---- VM ---- */
+
+static u64 read_timebase(void)
+{
+	FILE *f = fopen("/proc/device-tree/cpus/timebase-frequency", "rb");
+	unsigned char b[4];
+	u64 tb = 0;
+
+	if (f) {
+		if (fread(b, 1, 4, f) == 4)
+			tb = (u64)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+		fclose(f);
+	}
+	return tb ? tb : 10000000;
+}
+
+/* Tables for 4 KiB mappings of all RAM, plus the root, as a power of 2. */
+static u64 pool_size_for(u64 mem, u64 page)
+{
+	u64 need = S2_ROOT_SIZE + (mem / SZ_1G + 2) * SZ_4K;
+	u64 p = DUVISOR_POOL_MIN;
+
+	if (page == SZ_4K)
+		need += (mem / SZ_2M) * SZ_4K;
+	while (p < need && p < DUVISOR_POOL_MAX)
+		p <<= 1;
+	return p >= need ? p : 0;
+}
+
+static int dv_init(struct vm *vm)
+{
+	struct dv_vm *d = calloc(1, sizeof(*d));
+	struct sigaction sa = { .sa_handler = dv_signal_return, .sa_flags = SA_ONSTACK };
+	const char *page = getenv("DUVISOR_S2_PAGE");
+	u64 deleg = DV_DELEG;
+	int v;
+
+	if (!d)
+		return vmm_error(ENOMEM, "out of memory");
+	d->fd = -1;
+	vm->priv = d;
+	pthread_mutex_init(&d->s2_lock, NULL);
+	d->page_size = page && !strcmp(page, "2M") ? SZ_2M : SZ_4K;
+	if (vm->cfg->mem_size % DUVISOR_MEM_ALIGN || vm->cfg->mem_size > DUVISOR_MEM_MAX)
+		return vmm_error(EINVAL, "DuVisor needs --mem to be a multiple of 2M, at most 4G");
+	d->fd = open(DUVISOR_DEV, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0)
+		return vmm_error(errno, "cannot open %s: %s (is the DV-driver loaded?)",
+				 DUVISOR_DEV, strerror(errno));
+	v = ioctl(d->fd, DUVISOR_GET_API_VERSION);
+	if (v != DUVISOR_API_VERSION)
+		return vmm_error(ENOTSUP, "%s: API version %d, DuVisor needs %d", DUVISOR_DEV, v,
+				 DUVISOR_API_VERSION);
+	d->info.mem_size = vm->cfg->mem_size;
+	d->info.pool_size = pool_size_for(d->info.mem_size, d->page_size);
+	if (!d->info.pool_size) {
+		d->page_size = SZ_2M; /* 4 KiB tables for this much RAM do not fit */
+		d->info.pool_size = pool_size_for(d->info.mem_size, d->page_size);
+	}
+	d->info.nr_vcpus = vm->nr_vcpus;
+	if (ioctl(d->fd, DUVISOR_CREATE_VM, &d->info)) {
+		int err = errno;
+
+		if (err == EOPNOTSUPP)
+			return vmm_error(err, "the firmware has no PMC extension (the DV-driver "
+					      "runs VMs unisolated only with insecure_nopmc=1)");
+		if (err == ENOMEM)
+			return vmm_error(err, "cannot get %llu MiB of contiguous memory (boot the "
+					      "host with a larger cma=)",
+					 (unsigned long long)(d->info.mem_size >> 20));
+		return vmm_error(err, "DUVISOR_CREATE_VM: %s", strerror(err));
+	}
+	d->pool = mmap(NULL, d->info.pool_size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+		       d->info.pool_offset);
+	if (d->pool == MAP_FAILED) {
+		d->pool = NULL;
+		return vmm_error(errno, "mmap of the stage-2 pool: %s", strerror(errno));
+	}
+	dv_s2_init(d);
+	if (ioctl(d->fd, DUVISOR_SET_DELEG, &deleg))
+		return vmm_error(errno, "DUVISOR_SET_DELEG: %s", strerror(errno));
+	d->timebase = read_timebase();
+	vm->timebase_freq = d->timebase;
+	d->htimedelta = -rdtime(); /* guest time starts at 0, as with KVM */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(KICK_SIG, &sa, NULL))
+		return vmm_error(errno, "sigaction: %s", strerror(errno));
+	return 0;
+}
+
+static void dv_destroy(struct vm *vm)
+{
+	struct dv_vm *d = vm->priv;
+
+	if (!d)
+		return;
+	if (d->pool)
+		munmap(d->pool, d->info.pool_size);
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d);
+	vm->priv = NULL;
+}
+
+/* The core has reserved the range; put the driver's RAM there instead. */
+static int dv_map(struct vm *vm, gpa_t gpa, hva_t hva, u64 size)
+{
+	struct dv_vm *d = vm->priv;
+	void *p;
+
+	if (gpa != MM_RAM_BASE || size != d->info.mem_size)
+		return vmm_error(EINVAL, "DuVisor maps one RAM range at %#llx",
+				 (unsigned long long)MM_RAM_BASE);
+	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, d->fd,
+		 d->info.mem_offset);
+	if (p != hva)
+		return vmm_error(errno, "mmap of guest RAM: %s", strerror(errno));
+	return 0;
+}
+
+/* ---- vCPUs ---- */
+
+static int dv_vcpu_init(struct vcpu *vcpu)
+{
+	struct dv_vcpu *v;
+
+	if (posix_memalign((void **)&v, 64, sizeof(*v)))
+		return vmm_error(ENOMEM, "out of memory");
+	memset(v, 0, sizeof(*v));
+	v->vcpu = vcpu;
+	v->vstatus = DVEXT_HU_VSTATUS_SPVP;
+	v->need_reset = true;
+	vcpu->priv = v;
+	return 0;
+}
+
+static void print_stats(struct vm *vm)
+{
+	u64 hu;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct dv_vcpu *v = vm->vcpus[i].priv;
+
+		if (!v)
+			continue;
+		hu = v->stat[DV_EXIT_ECALL] + v->stat[DV_EXIT_S2_MAP] + v->stat[DV_EXIT_MMIO] +
+		     v->stat[DV_EXIT_WFI] + v->stat[DV_EXIT_VINSN] + v->stat[DV_EXIT_OTHER];
+		dprintf(2, "stats: duvisor vcpu%u hu_exits=%llu irq_exits=%llu", i,
+			(unsigned long long)hu, (unsigned long long)v->stat[DV_EXIT_IRQ]);
+		for (int s = 0; s < DV_STAT__NR; s++)
+			dprintf(2, " %s=%llu", dv_stat_names[s], (unsigned long long)v->stat[s]);
+		if (v->has_drv)
+			dprintf(2, " driver_sched_in=%llu nvcsw=%llu nivcsw=%llu",
+				(unsigned long long)v->drv.sched_in, (unsigned long long)v->nvcsw,
+				(unsigned long long)v->nivcsw);
+		dprintf(2, "\n");
+	}
+}
+
+static void dv_vcpu_destroy(struct vcpu *vcpu)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	/* The core destroys vCPUs in order, after their threads have exited. */
+	if (vcpu->id == 0 && vcpu->vm->cfg->stats)
+		print_stats(vcpu->vm);
+	if (v->altstack)
+		munmap(v->altstack, ALTSTACK_SIZE);
+	free(v);
+	vcpu->priv = NULL;
+}
+
+/* First run, on the vCPU's own thread: register it, give it an alternate
+ * signal stack (a signal may find the guest's sp) and set hu_ehb. */
+static int vcpu_setup(struct dv_vcpu *v)
+{
+	struct dv_vm *d = v->vcpu->vm->priv;
+	stack_t ss = { .ss_size = ALTSTACK_SIZE };
+	sigset_t set;
+	int err;
+
+	v->altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->altstack == MAP_FAILED) {
+		v->altstack = NULL;
+		return vmm_error(errno, "alternate signal stack: %s", strerror(errno));
+	}
+	ss.ss_sp = v->altstack;
+	if (sigaltstack(&ss, NULL))
+		return vmm_error(errno, "sigaltstack: %s", strerror(errno));
+	sigemptyset(&set);
+	sigaddset(&set, KICK_SIG);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	err = register_thread(d, v);
+	if (err)
+		return err;
+	v->tid = syscall(SYS_gettid);
+	dv_csr_write(DVEXT_CSR_HU_EHB, (unsigned long)dv_exit_entry);
+	v->registered = true;
+	return 0;
+}
+
+/* Guest supervisor state at reset, in this thread's hardware. */
+static void apply_reset(struct dv_vcpu *v)
+{
+	struct dv_vm *d = v->vcpu->vm->priv;
+
+	dv_csr_write(DVEXT_CSR_HU_VSSTATUS, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSIE, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSTVEC, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSSCRATCH, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSEPC, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSCAUSE, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSTVAL, 0);
+	dv_csr_write(DVEXT_CSR_HU_VSATP, 0);
+	dv_csr_write(DVEXT_CSR_HU_HVIP, 0);
+	dv_csr_write(DVEXT_CSR_HU_HTIMEDELTA, d->htimedelta);
+	dv_csr_write(DVEXT_CSR_HU_HENVCFG, HENVCFG_STCE);
+	dv_csr_write(DVEXT_CSR_HU_VSTIMECMP, -1UL);
+	v->need_reset = false;
+}
+
+/* Hand the core's answer to the last exit back to the guest. */
+static void complete_exit(struct dv_vcpu *v)
+{
+	struct vmm_exit *e = &v->vcpu->exit;
+	u64 val;
+
+	switch (e->reason) {
+	case VMM_EXIT_MMIO:
+		if (!e->mmio.is_write && v->mmio.reg) {
+			unsigned bits = 8 * v->mmio.width;
+
+			val = e->mmio.data;
+			if (bits < 64) {
+				val &= (1ULL << bits) - 1;
+				if (v->mmio.sign && (val >> (bits - 1)) & 1)
+					val |= ~0ULL << bits;
+			}
+			v->ctx.gpr[v->mmio.reg] = val;
+		}
+		v->vpc += v->mmio.len;
+		break;
+	case VMM_EXIT_SBI:
+		v->ctx.gpr[10] = e->sbi.error;
+		if (e->sbi.ext > SBI_EXT_LEGACY_SHUTDOWN)
+			v->ctx.gpr[11] = e->sbi.value;
+		v->vpc += 4;
+		break;
+	default:
+		break;
+	}
+	e->reason = VMM_EXIT_NONE;
+}
+
+/* The external line, as the PLIC drives it, wins over stale posted bits. */
+static void sync_ext(struct dv_vcpu *v)
+{
+	unsigned long hvip = dv_csr_read(DVEXT_CSR_HU_HVIP);
+	bool level = __atomic_load_n(&v->ext_level, __ATOMIC_ACQUIRE);
+
+	if (!level && (hvip & HVIP_VSEIP))
+		dv_csr_write(DVEXT_CSR_HU_HVIP, hvip & ~HVIP_VSEIP);
+	else if (level && !(hvip & HVIP_VSEIP))
+		dv_csr_write(DVEXT_CSR_HU_HVIP, hvip | HVIP_VSEIP);
+}
+
+static int dv_vcpu_run(struct vcpu *vcpu)
+{
+	struct dv_vcpu *v = vcpu->priv;
+	struct vm *vm = vcpu->vm;
+	struct dv_trap t;
+	int r, err;
+
+	if (!v->registered && (err = vcpu_setup(v)))
+		return err;
+	complete_exit(v);
+	if (v->need_reset)
+		apply_reset(v);
+	for (;;) {
+		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
+			return 0;
+		sync_ext(v);
+		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
+		dv_csr_write(DVEXT_CSR_HU_VSTATUS, v->vstatus);
+		dv_enter(&v->ctx);
+		t.cause = dv_csr_read(DVEXT_CSR_HU_ER);
+		t.tval = dv_csr_read(DVEXT_CSR_HU_EINFO);
+		t.gpa = dv_csr_read(DVEXT_CSR_HU_EGPA) << 2 | (t.tval & 3);
+		t.tinst = dv_csr_read(DVEXT_CSR_HU_EINST);
+		t.vpc = dv_csr_read(DVEXT_CSR_HU_VPC);
+		t.vstatus = dv_csr_read(DVEXT_CSR_HU_VSTATUS);
+		v->vpc = t.vpc;
+		v->vstatus = t.vstatus & DVEXT_HU_VSTATUS_SPVP;
+		r = dv_handle_exit(v, &t);
+		if (r < 0)
+			return vmm_error(-r, "vcpu%u: exit cause %#llx at pc %#llx: %s", vcpu->id,
+					 (unsigned long long)t.cause, (unsigned long long)t.vpc,
+					 strerror(-r));
+		if (r == DV_CORE)
+			return 0;
+	}
+}
+
+void dv_vcpu_block(struct dv_vcpu *v)
+{
+	struct dv_vm *d = v->vcpu->vm->priv;
+	unsigned long cmp, now;
+	struct timespec ts, *tsp = NULL;
+	u32 seq;
+
+	__atomic_store_n(&v->waiting, 1, __ATOMIC_SEQ_CST);
+	seq = __atomic_load_n(&v->wake_seq, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->kick, __ATOMIC_SEQ_CST) || vm_stopping(v->vcpu->vm) ||
+	    (dv_csr_read(DVEXT_CSR_HU_VSIP) & dv_csr_read(DVEXT_CSR_HU_VSIE)))
+		goto out;
+	cmp = dv_csr_read(DVEXT_CSR_HU_VSTIMECMP);
+	if (cmp != -1UL) {
+		u64 ticks, ns;
+
+		now = rdtime() + d->htimedelta;
+		if ((long)(cmp - now) <= 0)
+			goto out;
+		ticks = cmp - now;
+		ns = ticks > (1ULL << 33) ? ~0ULL >> 2 : ticks * 1000000000ULL / d->timebase;
+		ts.tv_sec = ns / 1000000000ULL;
+		ts.tv_nsec = ns % 1000000000ULL;
+		tsp = &ts;
+	}
+	dv_stat_inc(v, DV_WFI_SLEEP);
+	futex(&v->wake_seq, FUTEX_WAIT_PRIVATE, seq, tsp);
+out:
+	__atomic_store_n(&v->waiting, 0, __ATOMIC_RELAXED);
+}
+
+static void wake(struct dv_vcpu *target)
+{
+	__atomic_add_fetch(&target->wake_seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&target->waiting, __ATOMIC_SEQ_CST)) {
+		futex(&target->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL);
+		if (dv_self && dv_self->v)
+			dv_stat_inc(dv_self->v, DV_WAKE);
+	}
+}
+
+static void dv_vcpu_kick(struct vcpu *vcpu)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	__atomic_store_n(&v->kick, 1, __ATOMIC_SEQ_CST);
+	wake(v);
+	if (__atomic_load_n(&v->tid, __ATOMIC_ACQUIRE))
+		syscall(SYS_tgkill, getpid(), v->tid, KICK_SIG);
+}
+
+static int dv_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	if (reg == VMM_REG_PC)
+		*val = v->vpc;
+	else if (reg == VMM_REG_MODE)
+		*val = !!(v->vstatus & DVEXT_HU_VSTATUS_SPVP);
+	else if (reg < 32)
+		*val = v->ctx.gpr[reg];
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int dv_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	if (reg == VMM_REG_PC)
+		v->vpc = val;
+	else if (reg == VMM_REG_MODE)
+		v->vstatus = val ? DVEXT_HU_VSTATUS_SPVP : 0;
+	else if (reg < 32)
+		v->ctx.gpr[reg] = val;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Post an interrupt to a vCPU from any thread, exitless on both sides. */
+static int post(struct dv_vcpu *target, unsigned irq)
+{
+	struct dv_vm *d = target->vcpu->vm->priv;
+	int err = register_thread(d, NULL);
+
+	if (err)
+		return err;
+	/* (DVEXT_HU_VITR() pastes UL onto its argument: literals only.) */
+	dv_csr_write(DVEXT_CSR_HU_VITR,
+		     (u64)target->vcpu->id | (u64)irq << DVEXT_HU_VITR_IRQ_SHIFT);
+	if (dv_self->v)
+		dv_stat_inc(dv_self->v, DV_POST);
+	wake(target);
+	return 0;
+}
+
+static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
+{
+	struct dv_vcpu *v = vcpu->priv;
+	bool self = dv_self && dv_self->v == v;
+
+	switch (irq) {
+	case IRQ_S_EXT:
+		__atomic_store_n(&v->ext_level, level, __ATOMIC_RELEASE);
+		if (level)
+			return post(v, DVEXT_IRQ_VSEI);
+		/* Another hart's hvip is out of reach: its next entry syncs it. */
+		if (self)
+			dv_csr_write(DVEXT_CSR_HU_HVIP,
+				     dv_csr_read(DVEXT_CSR_HU_HVIP) & ~HVIP_VSEIP);
+		return 0;
+	case IRQ_S_SOFT:
+		if (level)
+			return post(v, DVEXT_IRQ_VSSI);
+		if (self)
+			dv_csr_write(DVEXT_CSR_HU_HVIP,
+				     dv_csr_read(DVEXT_CSR_HU_HVIP) & ~HVIP_VSSIP);
+		return 0;
+	default:
+		return -ENOTSUP;
+	}
+}
+
+static int dv_set_timer(struct vcpu *vcpu, u64 deadline)
+{
+	if (!dv_self || dv_self->v != vcpu->priv)
+		return -EINVAL; /* only a vCPU's own SBI call sets its timer */
+	dv_csr_write(DVEXT_CSR_HU_VSTIMECMP, deadline);
+	return 0;
+}
+
+/*
+ * A remote fence: the target's guest translations must go. The model drops
+ * them on every V change, so one exit of the target is enough: kick it. (The
+ * call returns without waiting for that exit; see the report of issue 5.)
+ */
+static int dv_remote_fence(struct vcpu *vcpu, unsigned long fid, u64 start, u64 size, u64 asid)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	if (dv_self && dv_self->v == v)
+		return 0; /* our own translations went with this exit */
+	dv_vcpu_kick(vcpu);
+	return 0;
+}
+
+static int dv_vcpu_reset(struct vcpu *vcpu, bool boot)
+{
+	struct dv_vcpu *v = vcpu->priv;
+
+	memset(v->ctx.gpr, 0, sizeof(v->ctx.gpr));
+	v->vpc = 0;
+	v->vstatus = DVEXT_HU_VSTATUS_SPVP;
+	__atomic_store_n(&v->ext_level, 0, __ATOMIC_RELEASE);
+	vcpu->exit.reason = VMM_EXIT_NONE;
+	/* The guest CSRs live in the thread's hart state: its next run resets them. */
+	v->need_reset = true;
+	return 0;
+}
+
+const struct vmm_backend_ops dv_backend_ops = {
+	.name = "duvisor",
+	.max_vcpus = VMM_MAX_VCPUS,
+	.hsm_in_backend = false,
+	.init = dv_init,
+	.destroy = dv_destroy,
+	.map = dv_map,
+	.vcpu_init = dv_vcpu_init,
+	.vcpu_destroy = dv_vcpu_destroy,
+	.vcpu_run = dv_vcpu_run,
+	.vcpu_kick = dv_vcpu_kick,
+	.get_reg = dv_get_reg,
+	.set_reg = dv_set_reg,
+	.set_irq = dv_set_irq,
+	.set_timer = dv_set_timer,
+	.remote_fence = dv_remote_fence,
+	.vcpu_reset = dv_vcpu_reset,
+};

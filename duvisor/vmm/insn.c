@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <string.h>
+
+#include "insn.h"
+
+#define SATP_MODE_SHIFT 60
+#define SATP_PPN_MASK	((1ULL << 44) - 1)
+#define PTE_V		(1ULL << 0)
+#define PTE_RWX		(7ULL << 1)
+
+int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
+{
+	unsigned mode = vsatp >> SATP_MODE_SHIFT, levels;
+	gpa_t table = (vsatp & SATP_PPN_MASK) << 12;
+
+	switch (mode) {
+	case 0:
+		*gpa = va;
+		return 0;
+	case 8:
+		levels = 3;
+		break;
+	case 9:
+		levels = 4;
+		break;
+	default:
+		return -EFAULT;
+	}
+	for (int l = levels - 1; l >= 0; l--) {
+		unsigned shift = 12 + 9 * l;
+		hva_t p = gmem_ptr(m, table + ((va >> shift) & 511) * 8, 8);
+		u64 pte;
+
+		if (!p)
+			return -EFAULT;
+		pte = __atomic_load_n((u64 *)p, __ATOMIC_RELAXED);
+		if (!(pte & PTE_V))
+			return -EFAULT;
+		table = ((pte >> 10) & SATP_PPN_MASK) << 12;
+		if (pte & PTE_RWX) {
+			u64 mask = (1ULL << shift) - 1;
+
+			if (table & mask)
+				return -EFAULT; /* misaligned superpage */
+			*gpa = table | (va & mask);
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+static int fetch16(const struct guest_mem *m, u64 vsatp, u64 va, u16 *half)
+{
+	gpa_t gpa;
+	hva_t p;
+
+	if (gw_translate(m, vsatp, va, &gpa))
+		return -EFAULT;
+	p = gmem_ptr(m, gpa, 2);
+	if (!p)
+		return -EFAULT;
+	memcpy(half, p, 2);
+	return 0;
+}
+
+int gw_fetch(const struct guest_mem *m, u64 vsatp, u64 pc, u32 *insn)
+{
+	u16 lo, hi;
+
+	if (pc & 1 || fetch16(m, vsatp, pc, &lo))
+		return -EFAULT;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		return 0;
+	}
+	/* The second half may sit on the next page. */
+	if (fetch16(m, vsatp, pc + 2, &hi))
+		return -EFAULT;
+	*insn = lo | (u32)hi << 16;
+	return 0;
+}
+
+static int decode32(u32 insn, struct mmio_insn *d)
+{
+	unsigned op = insn & 0x7f, f3 = (insn >> 12) & 7;
+
+	d->len = 4;
+	if (op == 0x03) { /* LB LH LW LD LBU LHU LWU */
+		if (f3 == 7)
+			return -EINVAL;
+		d->is_write = false;
+		d->width = 1U << (f3 & 3);
+		d->sign = !(f3 & 4);
+		d->reg = (insn >> 7) & 31;
+		return 0;
+	}
+	if (op == 0x23) { /* SB SH SW SD */
+		if (f3 > 3)
+			return -EINVAL;
+		d->is_write = true;
+		d->width = 1U << f3;
+		d->sign = false;
+		d->reg = (insn >> 20) & 31;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int decode16(u32 insn, struct mmio_insn *d)
+{
+	unsigned q = insn & 3, f3 = (insn >> 13) & 7;
+
+	d->len = 2;
+	d->sign = true;
+	if (q == 0) { /* C.LW C.LD C.SW C.SD: rd'/rs2' in bits 4:2 */
+		d->reg = 8 + ((insn >> 2) & 7);
+		switch (f3) {
+		case 2:
+			d->is_write = false;
+			d->width = 4;
+			return 0;
+		case 3:
+			d->is_write = false;
+			d->width = 8;
+			return 0;
+		case 6:
+			d->is_write = true;
+			d->width = 4;
+			return 0;
+		case 7:
+			d->is_write = true;
+			d->width = 8;
+			return 0;
+		}
+		return -EINVAL;
+	}
+	if (q == 2) { /* C.LWSP C.LDSP (rd in 11:7), C.SWSP C.SDSP (rs2 in 6:2) */
+		switch (f3) {
+		case 2:
+		case 3:
+			d->reg = (insn >> 7) & 31;
+			if (!d->reg)
+				return -EINVAL;
+			d->is_write = false;
+			d->width = f3 == 2 ? 4 : 8;
+			return 0;
+		case 6:
+		case 7:
+			d->reg = (insn >> 2) & 31;
+			d->is_write = true;
+			d->width = f3 == 6 ? 4 : 8;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int mmio_decode(u32 insn, struct mmio_insn *d)
+{
+	memset(d, 0, sizeof(*d));
+	return insn_len(insn) == 4 ? decode32(insn, d) : decode16(insn & 0xffff, d);
+}
+
+int mmio_decode_tinst(u32 tinst, struct mmio_insn *d)
+{
+	/* A transformed load/store is the 32-bit form with rs1 = 0; bit 1
+	 * clear means the original was a 16-bit instruction. */
+	bool compressed = !(tinst & 2);
+	int err;
+
+	if (!tinst)
+		return -EINVAL;
+	err = mmio_decode(tinst | 3, d);
+	if (!err && compressed)
+		d->len = 2;
+	return err;
+}
