@@ -30,6 +30,7 @@ struct kvm_vm {
 
 struct kvm_vcpu {
 	int fd;
+	int stats_fd; /* KVM's binary statistics of this vCPU, or -1 */
 	struct kvm_run *run;
 	pthread_t tid;
 	bool has_tid;
@@ -169,6 +170,7 @@ static int kvm_vcpu_init(struct vcpu *vcpu)
 		return vmm_error(err, "mmap of the vCPU %u run area: %s", vcpu->id, strerror(err));
 	}
 	vcpu->priv = kv;
+	kv->stats_fd = ioctl(kv->fd, KVM_GET_STATS_FD, 0);
 	if (vcpu->id == 0)
 		read_isa(vcpu);
 	/* Secondary harts wait, powered off in KVM, for an SBI HSM start. */
@@ -183,6 +185,8 @@ static void kvm_vcpu_destroy(struct vcpu *vcpu)
 	struct kvm_vm *k = vcpu->vm->priv;
 
 	munmap(kv->run, k->run_size);
+	if (kv->stats_fd >= 0)
+		close(kv->stats_fd);
 	close(kv->fd);
 	free(kv);
 	vcpu->priv = NULL;
@@ -339,6 +343,62 @@ static int kvm_vcpu_reset(struct vcpu *vcpu, bool boot)
 	return 0;
 }
 
+/* KVM's own per-vCPU counters (exits handled in the kernel too), read from
+ * the binary statistics file of each vCPU: cumulative counters only. */
+#define MAX_STATS 64
+
+struct kvm_stat_set {
+	unsigned n;
+	char names[MAX_STATS][48];
+	u64 val[MAX_STATS];
+};
+
+static void read_stats(int fd, struct kvm_stat_set *set)
+{
+	struct kvm_stats_header h;
+	u8 buf[8192];
+	size_t dsz;
+
+	set->n = 0;
+	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != sizeof(h))
+		return;
+	dsz = sizeof(struct kvm_stats_desc) + h.name_size;
+	if (h.num_desc == 0 || dsz * h.num_desc > sizeof(buf) ||
+	    pread(fd, buf, dsz * h.num_desc, h.desc_offset) != (ssize_t)(dsz * h.num_desc))
+		return;
+	for (unsigned i = 0; i < h.num_desc && set->n < MAX_STATS; i++) {
+		struct kvm_stats_desc *d = (struct kvm_stats_desc *)(buf + i * dsz);
+		u64 v;
+
+		if ((d->flags & KVM_STATS_TYPE_MASK) != KVM_STATS_TYPE_CUMULATIVE || d->size != 1 ||
+		    pread(fd, &v, 8, h.data_offset + d->offset) != 8)
+			continue;
+		snprintf(set->names[set->n], sizeof(set->names[0]), "%.*s", (int)h.name_size,
+			 d->name);
+		set->val[set->n++] = v;
+	}
+}
+
+static void kvm_print_stats(struct vm *vm, int fd)
+{
+	static struct kvm_stat_set sets[VMM_MAX_VCPUS];
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		read_stats(((struct kvm_vcpu *)vm->vcpus[i].priv)->stats_fd, &sets[i]);
+	for (unsigned s = 0; s < sets[0].n; s++) {
+		u64 total = 0;
+
+		for (unsigned i = 0; i < vm->nr_vcpus; i++)
+			total += s < sets[i].n ? sets[i].val[s] : 0;
+		dprintf(fd, "stats: kvm.%s total=%llu", sets[0].names[s],
+			(unsigned long long)total);
+		for (unsigned i = 0; i < vm->nr_vcpus; i++)
+			dprintf(fd, " vcpu%u=%llu", i,
+				(unsigned long long)(s < sets[i].n ? sets[i].val[s] : 0));
+		dprintf(fd, "\n");
+	}
+}
+
 const struct vmm_backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.max_vcpus = VMM_MAX_VCPUS,
@@ -354,4 +414,5 @@ const struct vmm_backend_ops kvm_backend_ops = {
 	.set_reg = kvm_set_reg,
 	.set_irq = kvm_set_irq,
 	.vcpu_reset = kvm_vcpu_reset,
+	.print_stats = kvm_print_stats,
 };

@@ -344,6 +344,8 @@ void vmm_print_stats(struct vm *vm, int fd)
 	if (vm->plic && plic_bad_accesses(vm->plic))
 		dprintf(fd, "stats: device plic bad_access=%llu\n",
 			(unsigned long long)plic_bad_accesses(vm->plic));
+	if (vm->ops->print_stats)
+		vm->ops->print_stats(vm, fd);
 }
 
 static void teardown(struct vm *vm)

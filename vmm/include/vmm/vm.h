@@ -153,6 +153,8 @@ struct vmm_backend_ops {
 	int (*remote_fence)(struct vcpu *vcpu, unsigned long fid, u64 start, u64 size, u64 asid);
 	/* Put a vCPU back to its reset state (for a guest-requested reboot). */
 	int (*vcpu_reset)(struct vcpu *vcpu, bool boot);
+	/* Optional: the backend's own counters, as "stats: NAME total=N vcpuI=N" lines. */
+	void (*print_stats)(struct vm *vm, int fd);
 };
 
 struct plic;
