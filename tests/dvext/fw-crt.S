@@ -7,7 +7,7 @@
 	.section .text.init
 	.globl _start
 _start:
-	bnez a0, park /* a0 = hartid: the boot hart only */
+	bnez a0, secondary /* only the boot hart runs main() */
 	la sp, __stack_top
 	la t0, __tstack_top
 	csrw sscratch, t0
@@ -22,6 +22,16 @@ _start:
 2:	call main
 park:
 	wfi
+	j park
+
+/* a second hart, started by main() through SBI HSM */
+secondary:
+	la sp, __stack1_top
+	la t0, __tstack1_top
+	csrw sscratch, t0
+	la t0, s_trap
+	csrw stvec, t0
+	call hart1_main
 	j park
 
 /*

@@ -309,6 +309,49 @@ static int two_step(ul cause, const char *at)
 	       csrr(DVEXT_CSR_HU_VPC) == (ul)at;
 }
 
+/*
+ * The PMC acts on the calling hart only. Hart 1 runs while hart 0 waits, so
+ * the trap bookkeeping (strap, run_guest's context) is never shared.
+ */
+static volatile long h1_free, h1_own, h1_done;
+
+void hart1_main(void);
+void hart1_main(void)
+{
+	csrw(CSR_HGATP, 0);
+	csrw(CSR_VSATP, 0);
+	h1_free = run_guest(g_load, RUN_VS, OUT_PAGE);
+	if (pmc_set(first, IMG_BASE, IMG_SIZE, PERM_RWX) == 0)
+		h1_own = run_guest(g_load, RUN_VS, OUT_PAGE);
+	pmc_clear_all();
+	h1_done = 1;
+}
+
+static void test_two_harts(void)
+{
+	struct sbiret r;
+	long spin;
+
+	r = sbi(0x48534d, 2, 1, 0, 0, 0); /* HSM: status of hart 1 */
+	if (r.error) {
+		puts_("ok - pmc: the PMC acts on the calling hart only # SKIP one hart\n");
+		return;
+	}
+	check(pmc_set(first, IMG_BASE, IMG_SIZE, PERM_RWX) == 0 &&
+		      run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_LOAD,
+	      "pmc: hart 0 sets a V entry for itself");
+	r = sbi(0x48534d, 0, 1, 0x80200000UL, 0, 0); /* HSM: start hart 1 */
+	for (spin = 0; !h1_done && spin < 100000000; spin++)
+		;
+	check(r.error == 0 && h1_done, "pmc: hart 1 started and ran its part");
+	check(h1_free == CAUSE_VSEC, "pmc: a V entry set on hart 0 does not constrain hart 1");
+	check(h1_own == CAUSE_LOAD, "pmc: a V entry hart 1 sets constrains hart 1");
+	check(run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_LOAD,
+	      "pmc: CLEAR_ALL on hart 1 leaves hart 0's V entries");
+	check(pmc_clear_all() == 0 && run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_VSEC,
+	      "pmc: hart 0 clears its own V entries");
+}
+
 static void test_redirect(void)
 {
 	long c;
@@ -373,6 +416,7 @@ int main(void)
 	puts_("# fw: model on\n");
 	test_pmc_api();
 	test_pmc_effect();
+	test_two_harts();
 	test_redirect();
 	finish();
 }
