@@ -98,7 +98,7 @@ static int device(void *fdt, const char *name, const char *compat, u64 base, u64
 int vm_fdt_build(struct vm *vm, void *fdt, size_t size)
 {
 	static const char compat[] = "duvisor-bench,virt\0riscv-virtio";
-	char uart_path[64];
+	char uart_path[64], path[64];
 	int err = 0;
 
 	err |= fdt_create(fdt, size);
@@ -115,6 +115,8 @@ int vm_fdt_build(struct vm *vm, void *fdt, size_t size)
 	err |= fdt_property_string(fdt, "bootargs", vm->cfg->append ? vm->cfg->append : "");
 	err |= fdt_property_string(fdt, "stdout-path", uart_path);
 	err |= fdt_property_string(fdt, "duvisor,vmm", vm->ops ? vm->ops->name : "none");
+	snprintf(path, sizeof(path), "/soc/doorbell@%llx", (unsigned long long)MM_DOORBELL_BASE);
+	err |= fdt_property_string(fdt, "duvisor,irq-doorbell", path);
 	if (vm->initrd_end > vm->initrd_start) {
 		err |= fdt_property_u64(fdt, "linux,initrd-start", vm->initrd_start);
 		err |= fdt_property_u64(fdt, "linux,initrd-end", vm->initrd_end);
@@ -140,6 +142,10 @@ int vm_fdt_build(struct vm *vm, void *fdt, size_t size)
 	err |= fdt_end_node(fdt);
 
 	err |= device(fdt, "test", "duvisor-bench,test", MM_TEST_BASE, MM_TEST_SIZE, 0);
+	err |= fdt_end_node(fdt);
+
+	err |= device(fdt, "doorbell", "duvisor,irq-doorbell", MM_DOORBELL_BASE, MM_DOORBELL_SIZE,
+		      IRQ_DOORBELL);
 	err |= fdt_end_node(fdt);
 
 	for (unsigned i = 0; i < vm->nr_virtio; i++) {

@@ -75,18 +75,29 @@ static int create_devices(struct vm *vm)
 	vm->plic = plic_create(vm->nr_vcpus, vm_plic_notify, vm);
 	vm->uart = uart_create(plic_line(vm, IRQ_UART), vm->out_fd);
 	vm->test = test_dev_create(vm);
-	if (!vm->plic || !vm->uart || !vm->test)
+	vm->doorbell = doorbell_create(plic_line(vm, IRQ_DOORBELL));
+	if (!vm->plic || !vm->uart || !vm->test || !vm->doorbell)
 		return vmm_error(ENOMEM, "out of memory");
-	err = mmio_bus_register(&vm->bus, MM_PLIC_BASE, MM_PLIC_SIZE, "plic", &plic_mmio_ops,
-				vm->plic);
-	err = err
-		      ?: mmio_bus_register(&vm->bus, MM_UART_BASE, MM_UART_SIZE, "uart",
-					   &uart_mmio_ops, vm->uart);
-	err = err
-		      ?: mmio_bus_register(&vm->bus, MM_TEST_BASE, MM_TEST_SIZE, "test",
-					   &test_mmio_ops, vm->test);
-	if (err)
-		return err;
+
+	const struct {
+		gpa_t base;
+		u64 size;
+		const char *name;
+		const struct mmio_ops *ops;
+		void *dev;
+	} fixed[] = {
+		{ MM_PLIC_BASE, MM_PLIC_SIZE, "plic", &plic_mmio_ops, vm->plic },
+		{ MM_UART_BASE, MM_UART_SIZE, "uart", &uart_mmio_ops, vm->uart },
+		{ MM_TEST_BASE, MM_TEST_SIZE, "test", &test_mmio_ops, vm->test },
+		{ MM_DOORBELL_BASE, MM_DOORBELL_SIZE, "doorbell", &doorbell_mmio_ops,
+		  vm->doorbell },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(fixed); i++) {
+		err = mmio_bus_register(&vm->bus, fixed[i].base, fixed[i].size, fixed[i].name,
+					fixed[i].ops, fixed[i].dev);
+		if (err)
+			return err;
+	}
 	for (unsigned i = 0; i < cfg->nr_disks; i++) {
 		err = add_virtio(vm,
 				 virtio_blk_create(&vm->mem,
@@ -359,6 +370,7 @@ static void teardown(struct vm *vm)
 		vm->ops->destroy(vm);
 	if (vm->mem.hva)
 		munmap(vm->mem.hva, vm->mem.size);
+	doorbell_destroy(vm->doorbell);
 	uart_destroy(vm->uart);
 	plic_destroy(vm->plic);
 	free(vm->test);

@@ -281,6 +281,26 @@ void dv_secondary(unsigned long hartid, struct dv_start *s)
 		dv_wfi();
 }
 
+/* ---- PLIC (one S-mode context per hart, as vmm/include/vmm/memmap.h) ---- */
+void dv_plic_enable(unsigned irq, unsigned long hart)
+{
+	uintptr_t en = DV_PLIC_BASE + 0x2000 + 0x80 * hart + 4 * (irq / 32);
+
+	dv_write32(DV_PLIC_BASE + 4 * irq, 1);
+	dv_write32(en, dv_read32(en) | 1U << (irq % 32));
+	dv_write32(DV_PLIC_BASE + 0x200000 + 0x1000 * hart, 0);
+}
+
+unsigned dv_plic_claim(unsigned long hart)
+{
+	return dv_read32(DV_PLIC_BASE + 0x200004 + 0x1000 * hart);
+}
+
+void dv_plic_complete(unsigned long hart, unsigned irq)
+{
+	dv_write32(DV_PLIC_BASE + 0x200004 + 0x1000 * hart, irq);
+}
+
 /* ---- results ---- */
 void dv_result(const char *bench, const char *param, uint64_t iterations, uint64_t value,
 	       const char *unit)

@@ -31,6 +31,12 @@ baremetal() {
 	t "$([ $rc = 0 ] && ! has /tmp/bv.log "DVTEST: FAIL" && has /tmp/bv.log "malformed=2" && echo 0)" \
 		"malformed virtqueue from a guest (buffer outside RAM, descriptor loop): device needs reset, counted, VMM fine (status $rc)"
 
+	$VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
+	rc=$?
+	show /tmp/db.log
+	t "$([ $rc = 0 ] && has /tmp/db.log "DVTEST: ok doorbell: 100 of 100" && has /tmp/db.log "irq_raise total=100 " && echo 0)" \
+		"external interrupts from an I/O thread: 100 doorbell rings, 100 interrupts raised and taken (status $rc)"
+
 	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
 	rc=$?
 	show /tmp/bm4.log

@@ -64,6 +64,8 @@ static void libfdt_contents(void **state)
 	assert_int_equal(fdt32_to_cpu(ie[7]), IRQ_S_EXT);
 	assert_int_equal(fdt_node_check_compatible(dtb, off, "riscv,plic0"), 0);
 
+	assert_string_equal(str("/chosen", "duvisor,irq-doorbell"), "/soc/doorbell@101000");
+	assert_string_equal(str("/soc/doorbell@101000", "compatible"), "duvisor,irq-doorbell");
 	assert_string_equal(str("/soc/virtio_mmio@10001000", "compatible"), "virtio,mmio");
 	assert_string_equal(str("/soc/virtio_mmio@10002000", "compatible"), "virtio,mmio");
 	assert_true(fdt_path_offset(dtb, "/soc/virtio_mmio@10003000") < 0);

@@ -3,6 +3,7 @@
 #include "fake.h"
 
 #include <errno.h>
+#include <unistd.h>
 
 #include "vmm/devices.h"
 
@@ -144,6 +145,36 @@ static void read_only_and_bad(void **state)
 	plic_destroy(p);
 }
 
+/* The doorbell's I/O thread raises its line through the PLIC. */
+static void doorbell_through_plic(void **state)
+{
+	struct plic *p = mk(1);
+	struct doorbell *d =
+		doorbell_create((struct irq_line){ .set = plic_set_irq, .ctl = p, .irq = 11 });
+	u64 v = 0;
+
+	assert_non_null(d);
+	wr(p, PRIO(11), 1);
+	wr(p, ENABLE(0), 1U << 11);
+	for (int round = 1; round <= 3; round++) {
+		assert_int_equal(doorbell_mmio_ops.write(d, DOORBELL_RING, 4, 1), 0);
+		for (int i = 0; i < 2000 && !out[0]; i++)
+			usleep(1000);
+		assert_true(out[0]);
+		assert_int_equal(rd(p, CLAIM(0)), 11);
+		doorbell_mmio_ops.read(d, DOORBELL_LEVEL, 4, &v);
+		assert_int_equal(v, 1);
+		assert_int_equal(doorbell_mmio_ops.write(d, DOORBELL_ACK, 4, 1), 0);
+		wr(p, CLAIM(0), 11);
+		assert_false(out[0]);
+		doorbell_mmio_ops.read(d, DOORBELL_COUNT, 4, &v);
+		assert_int_equal(v, round);
+	}
+	assert_int_equal(doorbell_mmio_ops.read(d, DOORBELL_COUNT, 2, &v), -EINVAL);
+	doorbell_destroy(d);
+	plic_destroy(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +182,7 @@ int main(void)
 		cmocka_unit_test(priority_and_threshold),
 		cmocka_unit_test(contexts),
 		cmocka_unit_test(read_only_and_bad),
+		cmocka_unit_test(doorbell_through_plic),
 	};
 
 	return cmocka_run_group_tests_name("vmm_plic", tests, NULL, NULL);

@@ -18,6 +18,15 @@
 #define DV_TEST_BASE	   0x00100000UL
 #define DV_TEST_READ_VALUE 0x44564d4dU
 #define DV_UART_BASE	   0x10000000UL
+#define DV_PLIC_BASE	   0x0c000000UL
+#define DV_DOORBELL_BASE   0x00101000UL
+#define DV_IRQ_DOORBELL	   11
+/* Doorbell registers: write RING to have the VMM's I/O thread raise
+ * DV_IRQ_DOORBELL (after DELAY_NS), ACK to lower it. */
+#define DV_DOORBELL_RING     0x00
+#define DV_DOORBELL_ACK	     0x04
+#define DV_DOORBELL_DELAY_NS 0x08
+#define DV_DOORBELL_COUNT    0x0c
 
 /* SBI */
 #define SBI_EXT_BASE	      0x10
@@ -118,6 +127,12 @@ static inline void dv_write32(uintptr_t a, uint32_t v)
 {
 	*(volatile uint32_t *)a = v;
 }
+
+/* PLIC, S-mode context of a hart: route source irq to it at priority 1;
+ * claim (0 if nothing pending) and complete. */
+void dv_plic_enable(unsigned irq, unsigned long hart);
+unsigned dv_plic_claim(unsigned long hart);
+void dv_plic_complete(unsigned long hart, unsigned irq);
 
 /* One result row: DVRESULT,<vmm>,<bench>,<param>,<profile>,<iterations>,<value>,<unit>.
  * vmm comes from /chosen, profile from "profile=" in the boot arguments. */

@@ -9,6 +9,8 @@
  *   badvirtio=1  feed the virtio device in slot 0 a descriptor outside RAM,
  *              then a descriptor loop: each time the device must answer
  *              DEVICE_NEEDS_RESET and keep working after a reset
+ *   doorbell=N N external interrupts from the VMM's I/O thread (doorbell
+ *              device through the PLIC), each claimed, acknowledged, completed
  *   reset=1    end with an SBI system reset (cold reboot) instead of an exit
  *   exit=K     exit with status K after the checks (default: failures)
  */
@@ -163,6 +165,53 @@ static void test_badvirtio(void)
 	dv_write32(VIRTIO0 + 0x70, 0);
 }
 
+static volatile unsigned doorbell_seen, doorbell_bad;
+
+static void ext_irq(unsigned long cause)
+{
+	unsigned irq;
+
+	if (cause != DV_IRQ_EXT)
+		return;
+	while ((irq = dv_plic_claim(0))) {
+		if (irq == DV_IRQ_DOORBELL) {
+			dv_write32(DV_DOORBELL_BASE + DV_DOORBELL_ACK, 1);
+			doorbell_seen++;
+		} else {
+			doorbell_bad++;
+		}
+		dv_plic_complete(0, irq);
+	}
+}
+
+static void test_doorbell(uint64_t n)
+{
+	uint64_t t0, total = 0;
+
+	dv_irq_handler(ext_irq);
+	dv_plic_enable(DV_IRQ_DOORBELL, 0);
+	dv_irq_enable(DV_IRQ_EXT);
+	dv_local_irq_enable();
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t until = dv_rdtime() + 100000000;
+		unsigned before = doorbell_seen;
+
+		t0 = dv_rdtime();
+		dv_write32(DV_DOORBELL_BASE + DV_DOORBELL_RING, 1);
+		while (doorbell_seen == before && dv_rdtime() < until)
+			dv_wfi();
+		total += dv_rdtime() - t0;
+	}
+	dv_local_irq_disable();
+	dv_check(doorbell_seen == n && !doorbell_bad,
+		 "doorbell: %u of %llu interrupts from the I/O thread arrived (%u stray)",
+		 doorbell_seen, (unsigned long long)n, doorbell_bad);
+	dv_check(dv_read32(DV_DOORBELL_BASE + DV_DOORBELL_COUNT) == n,
+		 "doorbell: the device counted %u",
+		 dv_read32(DV_DOORBELL_BASE + DV_DOORBELL_COUNT));
+	dv_result("selftest-doorbell", "", n, n ? total / n : 0, "ticks");
+}
+
 int main(void)
 {
 	uint64_t n;
@@ -180,6 +229,8 @@ int main(void)
 		test_badvirtio();
 	if (dv_arg("timer", 0))
 		test_timer();
+	if ((n = dv_arg("doorbell", 0)))
+		test_doorbell(n);
 	if ((n = dv_arg("harts", 1)) > 1)
 		test_harts(n);
 	dv_printf("DVTEST: done, %d failure(s)\n", dv_failures);

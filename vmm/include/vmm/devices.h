@@ -72,4 +72,19 @@ extern const struct mmio_ops test_mmio_ops;
 #define TEST_RESET	0x7777
 #define TEST_READ_VALUE 0x44564d4d /* "DVMM" */
 
+/* ---- interrupt doorbell: an I/O thread raises an interrupt on request ----
+ * Registers (32-bit): RING (write: wake the I/O thread, which waits DELAY_NS
+ * and then raises the line), ACK (write: lower the line), DELAY_NS, COUNT
+ * (interrupts raised), LEVEL (the line now). */
+struct doorbell;
+struct doorbell *doorbell_create(struct irq_line irq);
+void doorbell_destroy(struct doorbell *d);
+extern const struct mmio_ops doorbell_mmio_ops;
+
+#define DOORBELL_RING	  0x00
+#define DOORBELL_ACK	  0x04
+#define DOORBELL_DELAY_NS 0x08
+#define DOORBELL_COUNT	  0x0c
+#define DOORBELL_LEVEL	  0x10
+
 #endif

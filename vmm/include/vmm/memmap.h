@@ -11,6 +11,11 @@
 #define MM_TEST_BASE 0x00100000ULL
 #define MM_TEST_SIZE 0x1000ULL
 
+/* Interrupt doorbell: an I/O thread of the VMM raises IRQ_DOORBELL when the
+ * guest asks (see doorbell.c); the source of virtual external interrupts. */
+#define MM_DOORBELL_BASE 0x00101000ULL
+#define MM_DOORBELL_SIZE 0x1000ULL
+
 /* Platform-level interrupt controller, full 64 MiB window. */
 #define MM_PLIC_BASE 0x0c000000ULL
 #define MM_PLIC_SIZE 0x04000000ULL
@@ -35,6 +40,7 @@
 /* PLIC interrupt sources (0 is reserved by the PLIC). */
 #define IRQ_VIRTIO_BASE 1 /* virtio slot n uses IRQ_VIRTIO_BASE + n */
 #define IRQ_UART	10
+#define IRQ_DOORBELL	11
 #define PLIC_NR_SOURCES 32
 
 #define VMM_MAX_VCPUS 8

@@ -160,6 +160,7 @@ struct vmm_backend_ops {
 struct plic;
 struct uart;
 struct test_dev;
+struct doorbell;
 struct virtio_dev;
 
 enum vm_stop_kind {
@@ -183,6 +184,7 @@ struct vm {
 	struct plic *plic;
 	struct uart *uart;
 	struct test_dev *test;
+	struct doorbell *doorbell;
 	struct virtio_dev *virtio[MM_VIRTIO_COUNT];
 	unsigned nr_virtio;
 	int out_fd; /* console output */
