@@ -125,7 +125,17 @@
 #define DVEXT_PMPCFG_V_SHIFT 5
 #define DVEXT_PMPCFG_V	     (DVEXT_UL(1) << DVEXT_PMPCFG_V_SHIFT)
 
-/* ===== SBI PMC extension (experimental range) ===== */
+/*
+ * ===== SBI PMC extension (experimental range) =====
+ * Implemented by the patched OpenSBI (duvisor/dvext/opensbi/). Every call
+ * acts on the PMP of the calling hart and takes effect before it returns.
+ * SET programs a NAPOT V=1 entry: size a power of two >= MIN_SIZE, addr
+ * aligned to size, perm = PERM_* bits (W needs R). Entries below INFO's
+ * first index, and any active non-V or locked entry: SBI_ERR_DENIED. Bad
+ * index/size/alignment/perm: SBI_ERR_INVALID_PARAM. A range over memory
+ * S-mode may not use (firmware, M-only MMIO): SBI_ERR_INVALID_ADDRESS.
+ * Without the model: probe 0, every call SBI_ERR_NOT_SUPPORTED.
+ */
 #define DVEXT_SBI_EXT_PMC	0x08445650 /* 0x08 | "DVP" */
 #define DVEXT_SBI_PMC_SET	0	   /* (index, addr, size, perm) */
 #define DVEXT_SBI_PMC_CLEAR	1	   /* (index) */
