@@ -30,9 +30,9 @@ $(DV_VMM): $(DV_SRCS) $(DV_HDRS) $(VMM_HDRS) $(B)/riscv64/vmm/libvmm.a
 DV_TPROGS := $(patsubst tests/duvisor/%.c,$(DV_B)/tests/%,$(wildcard tests/duvisor/*.c))
 TARGETS += $(DV_TPROGS)
 
-$(DV_B)/tests/%: tests/duvisor/%.c $(DV_HDRS)
+$(DV_B)/tests/%: tests/duvisor/%.c duvisor/vmm/stage2.c $(DV_HDRS)
 	@mkdir -p $(@D)
-	$(RV_CC) $(RV_CFLAGS) $(DV_CFLAGS) -static -o $@ $<
+	$(RV_CC) $(RV_CFLAGS) $(VMM_CFLAGS) $(DV_CFLAGS) -static -o $@ $< duvisor/vmm/stage2.c
 
 # ---- unit tests on the build machine (x86): stage 2, decode, exit table ----
 DV_UNIT := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(wildcard tests/unit/test_duvisor_*.c))

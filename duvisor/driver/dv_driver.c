@@ -53,13 +53,19 @@ MODULE_PARM_DESC(insecure_nopmc,
  * OpenSBI 1.1 takes in M mode and redirects in software (illegal
  * instruction, access faults, misaligned load/store): redirected to HS they
  * would look like a trap from the kernel (sstatus.SPP = VS) to Linux. */
-#define DV_HEDELEG                                                               \
-	(BIT(EXC_INST_MISALIGNED) | BIT(1) | BIT(EXC_INST_ILLEGAL) |             \
-	 BIT(EXC_BREAKPOINT) | BIT(4) | BIT(5) | BIT(6) | BIT(7) |                \
-	 BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) | BIT(EXC_LOAD_PAGE_FAULT) | \
-	 BIT(EXC_STORE_PAGE_FAULT))
+#define DV_HEDELEG                                                                         \
+	(BIT(EXC_INST_MISALIGNED) | BIT(1) | BIT(EXC_INST_ILLEGAL) | BIT(EXC_BREAKPOINT) | \
+	 BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(EXC_SYSCALL) | BIT(EXC_INST_PAGE_FAULT) | \
+	 BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT))
 #define DV_HIDELEG (BIT(IRQ_VS_SOFT) | BIT(IRQ_VS_TIMER) | BIT(IRQ_VS_EXT))
-#define DV_PMC_RANGES 2 /* RAM, stage-2 pool */
+#define DV_PMC_MAX 16 /* NAPOT ranges per VM: RAM in blocks, then the pool */
+/* RAM is aligned to this much (or its size, if smaller) so that it splits
+ * into few NAPOT ranges; the slack comes from over-allocating. */
+#define DV_RAM_ALIGN_MAX SZ_32M
+
+struct dv_pmc_range {
+	unsigned long addr, size, perm;
+};
 
 struct dv_vm {
 	struct kref ref;
@@ -70,6 +76,8 @@ struct dv_vm {
 	u64 deleg;
 	u64 hgatp;
 	bool pmc;
+	unsigned int pmc_n;
+	struct dv_pmc_range pmc_r[DV_PMC_MAX];
 
 	void *mem_alloc; /* as allocated; RAM starts at the first 2 MiB boundary */
 	dma_addr_t mem_dma;
@@ -99,7 +107,7 @@ struct dv_state {
 
 /* What the host had in the hypervisor CSRs before the thread was loaded. */
 struct dv_host {
-	unsigned long hstatus, hedeleg, hideleg, hcounteren, hgatp, henvcfg, hvip, vstimecmp;
+	unsigned long hstatus, hedeleg, hideleg, hcounteren, hgatp, henvcfg, hvip;
 };
 
 struct dv_thread {
@@ -111,7 +119,7 @@ struct dv_thread {
 	struct dv_state g;
 	struct dv_host h;
 	struct duvisor_thread_stats st;
-	struct list_head vm_node; /* vm->threads */
+	struct list_head vm_node;  /* vm->threads */
 	struct list_head all_node; /* dv_threads */
 	struct llist_node reap_node;
 };
@@ -137,26 +145,43 @@ static DEFINE_IRQ_WORK(dv_reap_iw, dv_reap_irq);
 
 /* ---- CSR helpers ---- */
 
-#define hfence_gvma_vmid(vmid) asm volatile(HFENCE_GVMA(zero, %0) : : "r"(vmid) : "memory")
+static inline void hfence_gvma_vmid(unsigned long vmid)
+{
+	/* clang-format off */
+	asm volatile(HFENCE_GVMA(zero, %0) : : "r"(vmid) : "memory");
+	/* clang-format on */
+}
 
 static void dv_pmc_program(struct dv_vm *vm, bool set)
 {
-	unsigned long perm_rwx = DVEXT_SBI_PMC_PERM_R | DVEXT_SBI_PMC_PERM_W |
-				 DVEXT_SBI_PMC_PERM_X;
-	unsigned long perm_rw = DVEXT_SBI_PMC_PERM_R | DVEXT_SBI_PMC_PERM_W;
+	unsigned int i;
 
 	if (!vm->pmc)
 		return;
-	if (set) {
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_SET, dv_pmc_first, vm->mem_pa,
-			  vm->mem_size, perm_rwx, 0, 0);
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_SET, dv_pmc_first + 1, vm->pool_pa,
-			  vm->pool_size, perm_rw, 0, 0);
-	} else {
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR, dv_pmc_first, 0, 0, 0, 0, 0);
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR, dv_pmc_first + 1, 0, 0, 0, 0,
-			  0);
+	if (!set) {
+		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR_ALL, 0, 0, 0, 0, 0, 0);
+		return;
 	}
+	for (i = 0; i < vm->pmc_n; i++)
+		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_SET, dv_pmc_first + i, vm->pmc_r[i].addr,
+			  vm->pmc_r[i].size, vm->pmc_r[i].perm, 0, 0);
+}
+
+/* Cover [addr, addr + size) with naturally aligned power-of-two ranges. */
+static int dv_pmc_add(struct dv_vm *vm, unsigned long addr, unsigned long size, unsigned long perm)
+{
+	while (size) {
+		unsigned long b = addr ? (addr & -addr) : BIT(BITS_PER_LONG - 1);
+
+		while (b > size)
+			b >>= 1;
+		if (b < DVEXT_SBI_PMC_MIN_SIZE || vm->pmc_n == DV_PMC_MAX)
+			return -ENOSPC;
+		vm->pmc_r[vm->pmc_n++] = (struct dv_pmc_range){ addr, b, perm };
+		addr += b;
+		size -= b;
+	}
+	return 0;
 }
 
 /* Preemption off. Put the thread's state on this hart. */
@@ -192,10 +217,8 @@ static void dv_load(struct dv_thread *t)
 	csr_write(CSR_HVIP, g->hvip);
 	csr_write(CSR_HTIMEDELTA, g->htimedelta);
 	csr_write(CSR_HENVCFG, (h->henvcfg & ~ENVCFG_STCE) | (g->henvcfg_stce & ENVCFG_STCE));
-	if (dv_has_sstc) {
-		h->vstimecmp = csr_read(CSR_VSTIMECMP);
+	if (dv_has_sstc)
 		csr_write(CSR_VSTIMECMP, g->vstimecmp);
-	}
 
 	csr_write(DVEXT_CSR_HU_ER, g->hu[0]);
 	csr_write(DVEXT_CSR_HU_EINFO, g->hu[1]);
@@ -254,7 +277,8 @@ static void dv_put(struct dv_thread *t)
 	g->henvcfg_stce = csr_read(CSR_HENVCFG) & ENVCFG_STCE;
 	if (dv_has_sstc) {
 		g->vstimecmp = csr_read(CSR_VSTIMECMP);
-		csr_write(CSR_VSTIMECMP, h->vstimecmp);
+		/* Disarm: whoever runs V here next (KVM) loads its own. */
+		csr_write(CSR_VSTIMECMP, -1UL);
 	}
 
 	csr_write(DVEXT_CSR_H_DELEG, 0);
@@ -360,8 +384,7 @@ static void dv_reap_fn(struct work_struct *w)
 	struct llist_node *list = llist_del_all(&dv_reap_list);
 	struct dv_thread *t, *n;
 
-	llist_for_each_entry_safe(t, n, list, reap_node)
-		dv_thread_release(t);
+	llist_for_each_entry_safe(t, n, list, reap_node) dv_thread_release(t);
 }
 
 static int dv_open(struct inode *inode, struct file *f)
@@ -385,13 +408,14 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 	struct duvisor_create c;
 	struct dv_vm *vm;
 	phys_addr_t pa;
+	u64 align;
 	int idx, err;
 
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
 	if (!c.mem_size || c.mem_size % DUVISOR_MEM_ALIGN || c.mem_size > DUVISOR_MEM_MAX ||
 	    c.pool_size < DUVISOR_POOL_MIN || c.pool_size > DUVISOR_POOL_MAX ||
-	    c.pool_size % PAGE_SIZE || !c.nr_vcpus || c.nr_vcpus > DUVISOR_MAX_VCPUS ||
+	    !is_power_of_2(c.pool_size) || !c.nr_vcpus || c.nr_vcpus > DUVISOR_MAX_VCPUS ||
 	    (c.flags & ~DUVISOR_VM_VPOST))
 		return -EINVAL;
 	if (!dv_fw_pmc && !insecure_nopmc) {
@@ -420,25 +444,42 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 	vm->vmid = dv_vmid_max - idx;
 
 	err = -ENOMEM;
-	/* CMA aligns large allocations to 1 MiB; RAM wants 2 MiB (megapages). */
-	vm->mem_alloc_size = c.mem_size + SZ_1M;
-	vm->mem_alloc = dma_alloc_coherent(dev, vm->mem_alloc_size, &vm->mem_dma, GFP_KERNEL);
+	/*
+	 * CMA aligns large allocations to 1 MiB. RAM wants at least 2 MiB
+	 * (stage-2 megapages) and, for few PMC ranges, up to 32 MiB.
+	 */
+	align = min_t(u64, rounddown_pow_of_two(c.mem_size), DV_RAM_ALIGN_MAX);
+	vm->mem_alloc_size = c.mem_size + align - SZ_1M;
+	vm->mem_alloc = dma_alloc_coherent(dev, vm->mem_alloc_size, &vm->mem_dma,
+					   GFP_KERNEL | __GFP_NOWARN);
 	if (!vm->mem_alloc)
 		goto fail;
 	atomic64_add(vm->mem_alloc_size, &dv_bytes_live);
 	pa = dma_to_phys(dev, vm->mem_dma);
-	vm->mem_pa = ALIGN(pa, SZ_2M);
+	vm->mem_pa = ALIGN(pa, align);
 	if (vm->mem_pa + c.mem_size > pa + vm->mem_alloc_size)
 		goto fail;
 	vm->mem_size = c.mem_size;
-	vm->pool_va = dma_alloc_coherent(dev, c.pool_size, &vm->pool_dma, GFP_KERNEL);
+	vm->pool_va =
+		dma_alloc_coherent(dev, c.pool_size, &vm->pool_dma, GFP_KERNEL | __GFP_NOWARN);
 	if (!vm->pool_va)
 		goto fail;
 	vm->pool_size = c.pool_size;
 	atomic64_add(vm->pool_size, &dv_bytes_live);
 	vm->pool_pa = dma_to_phys(dev, vm->pool_dma);
-	if (vm->pool_pa % DUVISOR_ROOT_SIZE)
+	if (vm->pool_pa % vm->pool_size) /* the allocators align to the order */
 		goto fail;
+	err = -ENOSPC;
+	if (dv_pmc_add(vm, vm->mem_pa, vm->mem_size,
+		       DVEXT_SBI_PMC_PERM_R | DVEXT_SBI_PMC_PERM_W | DVEXT_SBI_PMC_PERM_X) ||
+	    /* Read-only to V: the walker reads it; DuVisor presets A/D bits. */
+	    dv_pmc_add(vm, vm->pool_pa, vm->pool_size, DVEXT_SBI_PMC_PERM_R) ||
+	    (vm->pmc && vm->pmc_n > dv_pmc_count)) {
+		pr_warn_ratelimited("VM needs %u PMC ranges, firmware offers %u\n", vm->pmc_n,
+				    dv_pmc_count);
+		goto fail;
+	}
+	err = -ENOMEM;
 	vm->vcputab = (void *)get_zeroed_page(GFP_KERNEL);
 	if (!vm->vcputab)
 		goto fail;
@@ -465,8 +506,8 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 	if (cmpxchg(&f->private_data, NULL, vm))
 		goto fail;
 	if (!vm->pmc)
-		pr_warn_ratelimited("VM %u: no PMC (insecure_nopmc): guest memory is not isolated\n",
-				    vm->vmid);
+		pr_warn_ratelimited(
+			"VM %u: no PMC (insecure_nopmc): guest memory is not isolated\n", vm->vmid);
 	return 0;
 
 fail:
@@ -478,7 +519,7 @@ static struct dv_thread *dv_find_current(void)
 {
 	struct dv_thread *t;
 
-	list_for_each_entry(t, &dv_threads, all_node)
+	list_for_each_entry (t, &dv_threads, all_node)
 		if (t->task == current)
 			return t;
 	return NULL;
@@ -676,7 +717,8 @@ static bool dv_hw_present(void)
 	const char *isa;
 	bool all = true, any = false;
 
-	for_each_of_cpu_node(cpu) {
+	for_each_of_cpu_node(cpu)
+	{
 		if (!of_device_is_available(cpu))
 			continue;
 		if (of_property_read_string(cpu, "riscv,isa", &isa) || !strstr(isa, "_xdvext"))
@@ -715,12 +757,13 @@ static int __init dv_init(void)
 	}
 	dv_has_sstc = riscv_isa_extension_available(NULL, SSTC);
 	if (sbi_probe_extension(DVEXT_SBI_EXT_PMC) > 0) {
-		struct sbiret r = sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_INFO, 0, 0, 0, 0, 0, 0);
+		struct sbiret r =
+			sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_INFO, 0, 0, 0, 0, 0, 0);
 
 		info = r.error ? 0 : r.value;
 		dv_pmc_first = (info >> 16) & 0xffff;
 		dv_pmc_count = info & 0xffff;
-		dv_fw_pmc = dv_pmc_count >= DV_PMC_RANGES;
+		dv_fw_pmc = dv_pmc_count >= 2;
 	}
 	err = misc_register(&dv_misc);
 	if (err)
@@ -731,8 +774,9 @@ static int __init dv_init(void)
 		return err;
 	}
 	preempt_notifier_inc();
-	pr_info("ready: %lu VMIDs, sstc %s, PMC %s%s\n", dv_vmid_max, dv_has_sstc ? "yes" : "no",
-		dv_fw_pmc ? "yes" : "no (firmware lacks the extension)",
+	pr_info("ready: %lu VMIDs, sstc %s, PMC %s (%u ranges from pmp%u)%s\n", dv_vmid_max,
+		dv_has_sstc ? "yes" : "no", dv_fw_pmc ? "yes" : "no (firmware lacks the extension)",
+		dv_pmc_count, dv_pmc_first,
 		!dv_fw_pmc && insecure_nopmc ? ", insecure_nopmc: VMs run unisolated" : "");
 	return 0;
 }

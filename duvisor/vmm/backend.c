@@ -31,8 +31,8 @@
 
 #define KICK_SIG      SIGUSR1
 #define ALTSTACK_SIZE (64 * 1024)
-#define DV_DELEG                                                                       \
-	((1UL << DVEXT_CAUSE_VS_ECALL) | (1UL << DVEXT_CAUSE_INST_GUEST_PAGE_FAULT) | \
+#define DV_DELEG                                                                          \
+	((1UL << DVEXT_CAUSE_VS_ECALL) | (1UL << DVEXT_CAUSE_INST_GUEST_PAGE_FAULT) |     \
 	 (1UL << DVEXT_CAUSE_LOAD_GUEST_PAGE_FAULT) | (1UL << DVEXT_CAUSE_VIRTUAL_INST) | \
 	 (1UL << DVEXT_CAUSE_STORE_GUEST_PAGE_FAULT))
 #define HENVCFG_STCE (1UL << 63)
@@ -180,8 +180,9 @@ static int dv_init(struct vm *vm)
 			return vmm_error(err, "the firmware has no PMC extension (the DV-driver "
 					      "runs VMs unisolated only with insecure_nopmc=1)");
 		if (err == ENOMEM)
-			return vmm_error(err, "cannot get %llu MiB of contiguous memory (boot the "
-					      "host with a larger cma=)",
+			return vmm_error(err,
+					 "cannot get %llu MiB of contiguous memory (boot the "
+					 "host with a larger cma=)",
 					 (unsigned long long)(d->info.mem_size >> 20));
 		return vmm_error(err, "DUVISOR_CREATE_VM: %s", strerror(err));
 	}
@@ -294,8 +295,8 @@ static int vcpu_setup(struct dv_vcpu *v)
 	sigset_t set;
 	int err;
 
-	v->altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	v->altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
 	if (v->altstack == MAP_FAILED) {
 		v->altstack = NULL;
 		return vmm_error(errno, "alternate signal stack: %s", strerror(errno));

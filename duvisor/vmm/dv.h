@@ -37,17 +37,17 @@ struct dv_trap {
 
 enum dv_stat {
 	DV_EXIT_ECALL,
-	DV_EXIT_S2_MAP,	  /* guest page fault on RAM: mapped */
-	DV_EXIT_MMIO,	  /* guest page fault elsewhere: MMIO to the core */
+	DV_EXIT_S2_MAP, /* guest page fault on RAM: mapped */
+	DV_EXIT_MMIO,	/* guest page fault elsewhere: MMIO to the core */
 	DV_EXIT_WFI,
-	DV_EXIT_VINSN,	  /* other virtual-instruction exits (illegal injected) */
-	DV_EXIT_IRQ,	  /* a host interrupt stopped the guest (a kernel entry) */
-	DV_EXIT_OTHER,	  /* any other cause reaching the handler */
-	DV_INJECT,	  /* exceptions injected into the guest */
-	DV_MMIO_REFETCH,  /* instruction fetch failed: guest resumed to refault */
-	DV_WFI_SLEEP,	  /* WFIs that blocked in the kernel (futex) */
-	DV_POST,	  /* interrupts posted through hu_vitr by this thread */
-	DV_WAKE,	  /* futex wakes of a blocked vCPU */
+	DV_EXIT_VINSN,	 /* other virtual-instruction exits (illegal injected) */
+	DV_EXIT_IRQ,	 /* a host interrupt stopped the guest (a kernel entry) */
+	DV_EXIT_OTHER,	 /* any other cause reaching the handler */
+	DV_INJECT,	 /* exceptions injected into the guest */
+	DV_MMIO_REFETCH, /* instruction fetch failed: guest resumed to refault */
+	DV_WFI_SLEEP,	 /* WFIs that blocked in the kernel (futex) */
+	DV_POST,	 /* interrupts posted through hu_vitr by this thread */
+	DV_WAKE,	 /* futex wakes of a blocked vCPU */
 	DV_STAT__NR,
 };
 
@@ -68,7 +68,7 @@ struct dv_vm {
 struct dv_vcpu {
 	struct dv_ctx ctx; /* first: entry.S gets this pointer */
 	struct vcpu *vcpu;
-	u64 vpc, vstatus; /* where HURET goes next */
+	u64 vpc, vstatus;      /* where HURET goes next */
 	struct mmio_insn mmio; /* the MMIO access handed to the core */
 	bool registered, need_reset;
 	u32 wake_seq; /* futex: bumped by every post to this vCPU */

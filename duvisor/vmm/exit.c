@@ -156,8 +156,9 @@ static int exit_guest_page_fault(struct dv_vcpu *v, const struct dv_trap *t)
 		}
 		err = mmio_decode(insn, &d);
 		if (err || d.is_write != store) {
-			dv_inject(v, store ? DVEXT_CAUSE_STORE_ACCESS_FAULT :
-					     DVEXT_CAUSE_LOAD_ACCESS_FAULT,
+			dv_inject(v,
+				  store ? DVEXT_CAUSE_STORE_ACCESS_FAULT
+					: DVEXT_CAUSE_LOAD_ACCESS_FAULT,
 				  t->tval);
 			return DV_RESUME;
 		}

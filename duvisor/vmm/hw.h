@@ -20,13 +20,13 @@ void fake_huflushgpa(gpa_t gpa);
 #else
 #define DV_STR_(x) #x
 #define DV_STR(x)  DV_STR_(x)
-#define dv_csr_read(csr)                                                             \
-	({                                                                           \
-		unsigned long __v;                                                   \
+#define dv_csr_read(csr)                                                            \
+	({                                                                          \
+		unsigned long __v;                                                  \
 		__asm__ volatile("csrr %0, " DV_STR(csr) : "=r"(__v) : : "memory"); \
-		__v;                                                                 \
+		__v;                                                                \
 	})
-#define dv_csr_write(csr, val)                                                             \
+#define dv_csr_write(csr, val) \
 	__asm__ volatile("csrw " DV_STR(csr) ", %0" : : "r"((unsigned long)(val)) : "memory")
 /* HUFLUSHGPA: HFENCE.GVMA rs1 = GPA >> 2, rs2 = x0, executed in HU. */
 static inline void dv_huflushgpa(gpa_t gpa)

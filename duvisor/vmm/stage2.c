@@ -78,8 +78,8 @@ int s2_map(struct s2_pt *pt, gpa_t gpa, hpa_t hpa, u64 size, u64 prot)
 	u64 *table = pt->root, leaf, *pte;
 
 	if (level < 0 || (gpa | hpa) & (size - 1) || bad_gpa(gpa) || bad_gpa(gpa + size - 1) ||
-	    !(prot & S2_PTE_RWX) || (prot & ~S2_PTE_RWX) || ((prot & S2_PTE_W) && !(prot & S2_PTE_R)) ||
-	    hpa >> 56)
+	    !(prot & S2_PTE_RWX) || (prot & ~S2_PTE_RWX) ||
+	    ((prot & S2_PTE_W) && !(prot & S2_PTE_R)) || hpa >> 56)
 		return -EINVAL;
 	for (int l = LEVELS - 1; l > level; l--) {
 		table = next_table(pt, &table[idx(gpa, l)], true, &err);

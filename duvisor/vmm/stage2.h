@@ -10,14 +10,14 @@
 
 #include "vmm/types.h"
 
-#define S2_PTE_V (1ULL << 0)
-#define S2_PTE_R (1ULL << 1)
-#define S2_PTE_W (1ULL << 2)
-#define S2_PTE_X (1ULL << 3)
-#define S2_PTE_U (1ULL << 4) /* G-stage leaves must have U: accesses count as user */
-#define S2_PTE_A (1ULL << 6)
-#define S2_PTE_D (1ULL << 7)
-#define S2_PTE_RWX (S2_PTE_R | S2_PTE_W | S2_PTE_X)
+#define S2_PTE_V	 (1ULL << 0)
+#define S2_PTE_R	 (1ULL << 1)
+#define S2_PTE_W	 (1ULL << 2)
+#define S2_PTE_X	 (1ULL << 3)
+#define S2_PTE_U	 (1ULL << 4) /* G-stage leaves must have U: accesses count as user */
+#define S2_PTE_A	 (1ULL << 6)
+#define S2_PTE_D	 (1ULL << 7)
+#define S2_PTE_RWX	 (S2_PTE_R | S2_PTE_W | S2_PTE_X)
 #define S2_PTE_PPN_SHIFT 10
 #define S2_PTE_PPN_MASK	 (((1ULL << 44) - 1) << S2_PTE_PPN_SHIFT)
 

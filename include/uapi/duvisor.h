@@ -23,14 +23,14 @@
 #define DUVISOR_API_VERSION 1
 
 /* Limits the driver enforces (EINVAL outside them). */
-#define DUVISOR_MEM_ALIGN     (2ULL << 20) /* RAM size: multiple of 2 MiB */
-#define DUVISOR_MEM_MAX	      (4ULL << 30)
-#define DUVISOR_POOL_MIN      (64ULL << 10) /* root (16 KiB) + tables */
-#define DUVISOR_POOL_MAX      (64ULL << 20)
-#define DUVISOR_MAX_VCPUS     64
-#define DUVISOR_ROOT_SIZE     (16ULL << 10) /* Sv39x4 root, at pool offset 0 */
-#define DUVISOR_HGATP_MODE    8		    /* Sv39x4 */
-#define DUVISOR_GPA_BITS      41
+#define DUVISOR_MEM_ALIGN  (2ULL << 20) /* RAM size: multiple of 2 MiB */
+#define DUVISOR_MEM_MAX	   (4ULL << 30)
+#define DUVISOR_POOL_MIN   (64ULL << 10) /* root (16 KiB) + tables; a power of 2 */
+#define DUVISOR_POOL_MAX   (1ULL << 20)
+#define DUVISOR_MAX_VCPUS  64
+#define DUVISOR_ROOT_SIZE  (16ULL << 10) /* Sv39x4 root, at pool offset 0 */
+#define DUVISOR_HGATP_MODE 8		 /* Sv39x4 */
+#define DUVISOR_GPA_BITS   41
 
 /* duvisor_create.flags */
 #define DUVISOR_VM_VPOST (1U << 0) /* guests may post (h_enable.VPOST) */
@@ -42,12 +42,12 @@
 struct duvisor_create {
 	/* in */
 	__u64 mem_size;	 /* guest RAM bytes, multiple of DUVISOR_MEM_ALIGN */
-	__u64 pool_size; /* stage-2 pool bytes, multiple of 4 KiB */
+	__u64 pool_size; /* stage-2 pool bytes, a power of 2 (one PMC range) */
 	__u32 nr_vcpus;	 /* 1..DUVISOR_MAX_VCPUS */
 	__u32 flags;	 /* DUVISOR_VM_* */
 	/* out */
 	__u32 vmid;
-	__u32 pmc; /* DUVISOR_PMC_* */
+	__u32 pmc;	   /* DUVISOR_PMC_* */
 	__u64 mem_hpa;	   /* host-physical base of RAM */
 	__u64 pool_hpa;	   /* host-physical base of the pool (stage-2 root first) */
 	__u64 mem_offset;  /* mmap offset of RAM */
@@ -95,7 +95,7 @@ struct duvisor_driver_stats {
 /* Unregister the calling thread (ENOENT if it is not registered with this VM). */
 #define DUVISOR_UNREGISTER _IO(DUVISOR_IOC, 0x04)
 /* Flush the VM's stage-2 translations on every hart (after removing mappings). */
-#define DUVISOR_FLUSH _IO(DUVISOR_IOC, 0x05)
+#define DUVISOR_FLUSH	     _IO(DUVISOR_IOC, 0x05)
 #define DUVISOR_THREAD_STATS _IOR(DUVISOR_IOC, 0x06, struct duvisor_thread_stats)
 #define DUVISOR_DRIVER_STATS _IOR(DUVISOR_IOC, 0x07, struct duvisor_driver_stats)
 
