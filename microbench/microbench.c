@@ -127,7 +127,9 @@ static void run_bench(const struct mb_bench *b, uint64_t iters_arg, unsigned rep
 	if (iters_arg && !b->fixed_iters)
 		c.iters = iters_arg;
 	c.iters = dv_arg(key, c.iters);
-	why = !b->run ? "not implemented" : b->prepare ? b->prepare(&c) : NULL;
+	why = b->prepare ? b->prepare(&c) : NULL;
+	if (!why && !b->run)
+		why = "not implemented";
 	if (why) {
 		dv_printf("DVBENCH-SKIP: %s %s\n", label, why);
 		return;

@@ -34,3 +34,11 @@ UNIT_TESTS += $(HOST)/tests/test_bench_log
 $(HOST)/tests/test_bench_log: tests/unit/test_bench_log.c $(BENCHLOG)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Iscripts/bench -o $@ $< scripts/bench/benchlog.c $(CMOCKA_LIBS)
+
+# Ring crossings of the modelled host (a static riscv64 Linux program).
+RING := $(B)/microbench/ring
+TARGETS += $(RING)
+
+$(RING): microbench/host/ring.c
+	@mkdir -p $(@D)
+	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -o $@ $<

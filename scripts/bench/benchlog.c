@@ -174,5 +174,26 @@ int bl_parse_expect(const char *line, struct bl_expect *e)
 	    !is_uint(f[3], &e->per_iteration) || !e->system[0] || !e->benchmark[0] ||
 	    !e->counter[0])
 		return -1;
+	if (n >= 5 && f[4][0]) {
+		char *plus = strchr(f[4], '+');
+		size_t pl;
+
+		if (plus) {
+			*plus++ = '\0';
+			pl = strlen(plus);
+			if (pl < 2 || plus[pl - 1] != '%')
+				return -1;
+			plus[pl - 1] = '\0';
+			if (!is_uint(plus, &e->slack_percent))
+				return -1;
+		}
+		if (!is_uint(f[4], &e->slack))
+			return -1;
+	}
 	return 0;
+}
+
+uint64_t bl_expect_max(const struct bl_expect *e, uint64_t want)
+{
+	return want + e->slack + want * e->slack_percent / 100;
 }
