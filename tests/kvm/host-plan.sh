@@ -117,6 +117,14 @@ linux_all() {
 	show $log
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
+	log=/tmp/linuxin.log
+	(sleep 3; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
+			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
+	rc=$?
+	show $log
+	t "$([ $rc = 0 ] && has $log "^in-42-put" && has $log "DVGUEST: done rc=0 " && echo 0)" \
+		"Linux: standard input reaches the guest's shell through the UART (status $rc)"
 	linux 4 "--disk $G/disk.ext2,ro" "dvtest.blk"
 	has /tmp/linux4.log "DVGUEST: blk ok"
 	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
