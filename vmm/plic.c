@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmm/devices.h"
 #include "vmm/memmap.h"
@@ -93,6 +94,22 @@ struct plic *plic_create(unsigned nr_ctx, plic_notify_fn notify, void *opaque)
 	p->notify = notify;
 	p->opaque = opaque;
 	return p;
+}
+
+void plic_reset(struct plic *p)
+{
+	pthread_mutex_lock(&p->lock);
+	memset(p->priority, 0, sizeof(p->priority));
+	memset(p->claimed, 0, sizeof(p->claimed));
+	for (unsigned i = 0; i < p->nr_ctx; i++) {
+		memset(p->ctx[i].enable, 0, sizeof(p->ctx[i].enable));
+		p->ctx[i].threshold = 0;
+	}
+	/* Device lines are wires: whatever is still high pends again. */
+	memcpy(p->pending, p->level, sizeof(p->pending));
+	set_bit_to(p->pending, 0, false);
+	update(p);
+	pthread_mutex_unlock(&p->lock);
 }
 
 void plic_destroy(struct plic *p)

@@ -68,6 +68,17 @@ struct uart *uart_create(struct irq_line irq, int out_fd)
 	return u;
 }
 
+void uart_reset(struct uart *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->rx_count = 0;
+	u->ier = u->lcr = u->scr = u->fcr = u->dll = u->dlm = 0;
+	u->mcr = 0x08;
+	u->thr_int = false;
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
 void uart_destroy(struct uart *u)
 {
 	if (u)

@@ -307,6 +307,8 @@ static int reboot(struct vm *vm)
 			vdev->ops->reset(vdev);
 		pthread_mutex_unlock(&vdev->lock);
 	}
+	uart_reset(vm->uart);
+	plic_reset(vm->plic);
 	err = load_guest(vm);
 	if (err)
 		return err;

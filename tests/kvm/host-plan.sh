@@ -37,11 +37,11 @@ baremetal() {
 	t "$([ $rc = 0 ] && has /tmp/db.log "DVTEST: ok doorbell: 100 of 100" && has /tmp/db.log "irq_raise total=100 " && echo 0)" \
 		"external interrupts from an I/O thread: 100 doorbell rings, 100 interrupts raised and taken (status $rc)"
 
-	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
+	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 8 --append "harts=8" >/tmp/bm4.log 2>&1
 	rc=$?
 	show /tmp/bm4.log
-	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 3 harts ran" && echo 0)" \
-		"bare metal (raw), 4 vCPUs: HSM starts harts 1-3, IPIs reach hart 0, clean exit (status $rc)"
+	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 7 harts ran" && echo 0)" \
+		"bare metal (raw), 8 vCPUs: HSM starts harts 1-7, IPIs reach hart 0, clean exit (status $rc)"
 
 	n=1000
 	$VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err

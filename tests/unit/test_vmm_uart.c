@@ -144,12 +144,27 @@ static void bad_access(void **state)
 	done(u);
 }
 
+static void reset(void **state)
+{
+	struct uart *u = mk();
+
+	wr(u, UART_IER, UART_IER_RDI);
+	uart_rx_push(u, (const u8 *)"zz", 2);
+	assert_true(rec.level[IRQ_UART]);
+	uart_reset(u);
+	assert_false(rec.level[IRQ_UART]);
+	assert_int_equal(rd(u, UART_IER), 0);
+	assert_int_equal(rd(u, UART_LSR) & UART_LSR_DR, 0);
+	done(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(transmit),	  cmocka_unit_test(receive_and_irq),
 		cmocka_unit_test(thre_interrupt), cmocka_unit_test(dlab_fifo_scratch),
-		cmocka_unit_test(loopback),	  cmocka_unit_test(bad_access),
+		cmocka_unit_test(loopback),	  cmocka_unit_test(reset),
+		cmocka_unit_test(bad_access),
 	};
 
 	return cmocka_run_group_tests_name("vmm_uart", tests, NULL, NULL);

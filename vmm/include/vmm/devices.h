@@ -18,6 +18,8 @@ struct plic;
 typedef void (*plic_notify_fn)(void *opaque, unsigned ctx, bool level);
 struct plic *plic_create(unsigned nr_ctx, plic_notify_fn notify, void *opaque);
 void plic_destroy(struct plic *p);
+/* Back to the reset state (all sources disabled, nothing claimed). */
+void plic_reset(struct plic *p);
 void plic_set_irq(void *plic, unsigned irq, bool level); /* irq_line.set */
 extern const struct mmio_ops plic_mmio_ops;
 u64 plic_bad_accesses(struct plic *p);
@@ -33,6 +35,7 @@ u64 plic_bad_accesses(struct plic *p);
 struct uart;
 struct uart *uart_create(struct irq_line irq, int out_fd);
 void uart_destroy(struct uart *u);
+void uart_reset(struct uart *u);
 /* Queue input bytes; returns how many fitted in the receive FIFO. */
 size_t uart_rx_push(struct uart *u, const u8 *buf, size_t n);
 extern const struct mmio_ops uart_mmio_ops;
