@@ -80,7 +80,7 @@ run-host: all
 	@scripts/host-run --interactive $(RUN_HOST_ARGS)
 
 bench: all
-	@echo "make bench: the microbenchmarks are not built yet (see the open issues)" >&2; exit 1
+	@scripts/bench/run
 
 clean:
 	rm -rf $(B)

@@ -42,3 +42,10 @@ TARGETS += $(RING)
 $(RING): microbench/host/ring.c
 	@mkdir -p $(@D)
 	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -o $@ $<
+
+.PHONY: bench-smoke plots
+bench-smoke: all
+	@scripts/bench/run --smoke
+
+plots:
+	@scripts/bench/plots
