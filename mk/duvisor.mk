@@ -36,11 +36,13 @@ $(DV_B)/tests/%: tests/duvisor/%.c duvisor/vmm/stage2.c $(DV_HDRS)
 
 # ---- unit tests on the build machine (x86): stage 2, decode, exit table ----
 DV_UNIT := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(wildcard tests/unit/test_duvisor_*.c))
-DV_UNIT_SRCS := duvisor/vmm/stage2.c duvisor/vmm/insn.c duvisor/vmm/exit.c
 UNIT_TESTS += $(DV_UNIT)
 
-$(HOST)/tests/test_duvisor_%: tests/unit/test_duvisor_%.c $(DV_UNIT_SRCS) $(DV_HDRS) \
-		$(HOST)/vmm/libvmm.a
+$(HOST)/tests/test_duvisor_stage2: DV_UNIT_SRCS := duvisor/vmm/stage2.c duvisor/vmm/insn.c
+$(HOST)/tests/test_duvisor_exit: DV_UNIT_SRCS := duvisor/vmm/stage2.c duvisor/vmm/insn.c \
+	duvisor/vmm/exit.c
+$(HOST)/tests/test_duvisor_%: tests/unit/test_duvisor_%.c $(wildcard duvisor/vmm/*.c) \
+		$(DV_HDRS) $(HOST)/vmm/libvmm.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -pthread -DDV_HW_FAKE $(VMM_CFLAGS) $(DV_CFLAGS) -o $@ $< \
 		$(DV_UNIT_SRCS) $(HOST)/vmm/libvmm.a -lfdt $(CMOCKA_LIBS)

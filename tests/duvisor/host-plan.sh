@@ -1,0 +1,243 @@
+#!/bin/sh
+# Plan of the modelled host for the duvisor suite: loads the DV-driver, runs
+# DuVisor on the same guests and cases as the kvm suite (tests/kvm/host-plan.sh),
+# then the DuVisor-only cases: ABI errors, PMC containment and hostile
+# DuVisors (with another VM running), preemption and signals, kill mid-run,
+# load/use/unload. One "DVTEST: ok|FAIL - what" line per check.
+cd /opt/duvisor || exit 1
+VMM=bin/duvisor
+TOOL=bin/dvtool
+KO=bin/duvisor.ko
+LIMIT="timeout 180"
+G=guests
+mode=all
+[ -f /etc/dvtest-mode ] && mode=$(cat /etc/dvtest-mode)
+
+t() { # STATUS WHAT
+	if [ "$1" = 0 ]; then echo "DVTEST: ok - $2"; else echo "DVTEST: FAIL - $2"; fi
+}
+show() { sed "s/^/guest| /" "$1"; }
+has() { grep -q "$2" "$1"; }
+cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# dvtool's DVT-OK/DVT-FAIL lines as checks
+tool() {
+	"$TOOL" "$@" >/tmp/tool.log 2>&1
+	sed -n -e 's/^DVT-OK: /DVTEST: ok - driver: /p' -e 's/^DVT-FAIL: /DVTEST: FAIL - driver: /p' \
+		-e 's/^DVT: /# /p' /tmp/tool.log
+}
+
+insmod $KO
+t $? "DV-driver loads (insmod)"
+dmesg | grep 'duvisor:' | sed 's/^/# /'
+
+# ---- the kvm suite's cases, on DuVisor ----
+baremetal() {
+	$VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" >/tmp/bm.log 2>&1
+	rc=$?
+	show /tmp/bm.log
+	t "$([ $rc = 5 ] && echo 0)" "bare metal (ELF): exits with its status (5, got $rc)"
+	! has /tmp/bm.log "DVTEST: FAIL" && has /tmp/bm.log "DVTEST: ok timer" && has /tmp/bm.log "DVTEST: ok badmmio"
+	t $? "bare metal: unmapped MMIO reads as zero, unknown SBI calls answered, timer interrupt arrives"
+
+	$VMM --kernel $G/selftest.elf --disk $G/disk.ext2,ro --append "badvirtio=1" --stats >/tmp/bv.log 2>&1
+	rc=$?
+	show /tmp/bv.log
+	t "$([ $rc = 0 ] && ! has /tmp/bv.log "DVTEST: FAIL" && has /tmp/bv.log "malformed=2" && echo 0)" \
+		"malformed virtqueue from a guest: device needs reset, counted, VMM fine (status $rc)"
+
+	$VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
+	rc=$?
+	show /tmp/db.log
+	t "$([ $rc = 0 ] && has /tmp/db.log "DVTEST: ok doorbell: 100 of 100" && has /tmp/db.log "irq_raise total=100 " && echo 0)" \
+		"external interrupts posted from an I/O thread (hu_vitr): 100 doorbell rings, 100 interrupts taken (status $rc)"
+
+	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
+	rc=$?
+	show /tmp/bm4.log
+	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 3 harts ran" && echo 0)" \
+		"bare metal (raw), 4 vCPUs: HSM starts harts 1-3, posted IPIs reach hart 0, clean exit (status $rc)"
+
+	n=1000
+	$VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
+	rc=$?
+	show /tmp/st.log
+	sed 's/^/stats| /' /tmp/st.err
+	grep -q "^stats: exit_mmio total=$n " /tmp/st.err && grep -q "^stats: exit_mmio_read total=$n " /tmp/st.err &&
+		grep -q "^stats: device test@100000 accesses=$n$" /tmp/st.err &&
+		grep -q "^stats: duvisor vcpu0 .* hu_exit_mmio=$n " /tmp/st.err
+	t $(($? + rc)) "--stats: $n MMIO reads by the guest show $n MMIO exits, all handled in HU"
+
+	$VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
+	rc=$?
+	show /tmp/rs.log
+	boots=$(grep -c "DVTEST: selftest on" /tmp/rs.log)
+	t "$([ $rc = 0 ] && [ "$boots" = 3 ] && has /tmp/rs.log "guest requested a reset; stopping" && echo 0)" \
+		"guest reset: rebooted twice (--reboots 2), then stopped cleanly (boots $boots, status $rc)"
+}
+
+err() { # WHAT EXPECTED ARGS...
+	what=$1 want=$2
+	shift 2
+	"$VMM" "$@" >/tmp/err.out 2>/tmp/err.txt </dev/null
+	rc=$?
+	lines=$(wc -l </tmp/err.txt)
+	msg=$(cat /tmp/err.txt)
+	if [ $rc != 0 ] && [ "$lines" = 1 ] && grep -qF -- "$want" /tmp/err.txt; then
+		echo "DVTEST: ok - error path: $what -> '$msg' (status $rc)"
+	else
+		echo "DVTEST: FAIL - error path: $what (status $rc, $lines lines: '$msg')"
+	fi
+}
+errors() {
+	err "missing kernel" "No such file or directory" --kernel /nonexistent/Image
+	err "kernel of the wrong format" "is neither a RISC-V Linux Image nor an ELF" --kernel /init
+	err "bad memory size" "--mem" --kernel $G/selftest.elf --mem 12X
+	err "memory size out of range" "out of range" --kernel $G/selftest.elf --mem 8M
+	err "too many vCPUs" "--cpus must be 1 to 8" --kernel $G/selftest.elf --cpus 9
+	err "missing initrd" "initrd '/nonexistent'" --kernel $G/Image --initrd /nonexistent
+	err "unknown option" "unknown option" --kernel $G/selftest.elf --frobnicate
+	err "RAM not a multiple of 2 MiB" "multiple of 2M" --kernel $G/selftest.elf --mem 17M
+	err "more RAM than CMA holds" "contiguous memory" --kernel $G/selftest.elf --mem 4G
+	mv /dev/duvisor /dev/duvisor.away
+	err "no /dev/duvisor" "cannot open /dev/duvisor" --kernel $G/selftest.elf
+	mv /dev/duvisor.away /dev/duvisor
+}
+
+linux() { # VCPUS EXTRA-ARGS APPEND
+	n=$1 extra=$2 append=$3 log=/tmp/linux$1.log quiet=quiet
+	[ "$n" = 4 ] && quiet=
+	start=$(cut -d' ' -f1 /proc/uptime)
+	$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M --cpus "$n" $extra \
+		--append "console=ttyS0 $quiet $append" >$log 2>&1 </dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	show $log
+	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=$n" && has $log "DVGUEST: done rc=0 " && echo 0)" \
+		"Linux, $n vCPU(s): boots to the shell marker with $n harts and powers off (status $rc, $start-$end s host uptime)"
+}
+linux_all() {
+	linux 1 "--disk $G/disk.ext2,ro --net tap=tap0,host-ip=192.0.2.1/24 --stats" "dvtest.blk dvtest.net"
+	has /tmp/linux1.log "DVDISK: hello from virtio-blk" && has /tmp/linux1.log "DVGUEST: blk ok"
+	t $? "Linux: reads a file from the virtio-blk disk"
+	has /tmp/linux1.log "DVGUEST: net ok"
+	t $? "Linux: pings the host (192.0.2.1 on tap0) through virtio-net"
+	line=$(grep '^stats: duvisor vcpu0 ' /tmp/linux1.log)
+	hu=$(echo "$line" | sed -n 's/.* hu_exits=\([0-9]*\) .*/\1/p')
+	irq=$(echo "$line" | sed -n 's/.* irq_exits=\([0-9]*\) .*/\1/p')
+	t "$([ "${hu:-0}" -gt 1000 ] && echo 0)" \
+		"Linux boot --stats: ${hu:-?} VM exits handled in HU without entering the kernel; ${irq:-?} host interrupts stopped the guest"
+	linux 2 "--virtio-console" "console=hvc0"
+	has /tmp/linux2.log "DUVISOR-INIT: up harts=2"
+	t $? "Linux, 2 vCPUs: init prints through the virtio console (console=hvc0)"
+	cp $G/rootfs.ext2 /tmp/rootfs.ext2
+	log=/tmp/linuxroot.log
+	$LIMIT $VMM --kernel $G/Image --mem 256M --disk /tmp/rootfs.ext2 \
+		--append "console=ttyS0 quiet root=/dev/vda rw rootwait init=/init" >$log 2>&1 </dev/null
+	rc=$?
+	show $log
+	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
+		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
+	log=/tmp/linuxin.log
+	(sleep 3; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
+			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
+	rc=$?
+	show $log
+	t "$([ $rc = 0 ] && has $log "^in-42-put" && has $log "DVGUEST: done rc=0 " && echo 0)" \
+		"Linux: standard input reaches the guest's shell through the UART (status $rc)"
+	linux 4 "--disk $G/disk.ext2,ro" "dvtest.blk"
+	has /tmp/linux4.log "DVGUEST: blk ok"
+	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
+}
+
+# ---- DuVisor only ----
+hostile() {
+	tool errors
+	# Another VM keeps running while hostile DuVisors are stopped.
+	$VMM --kernel $G/selftest.elf --append "mmio=20000 timer=1" >/tmp/bystander.log 2>&1 &
+	by=$!
+	tool hostile
+	wait $by
+	rc=$?
+	show /tmp/bystander.log
+	t "$([ $rc = 0 ] && ! has /tmp/bystander.log "DVTEST: FAIL" && has /tmp/bystander.log "DVTEST: ok mmio" && echo 0)" \
+		"another VM ran on during the hostile tests and finished correctly (status $rc)"
+	dmesg | grep -E 'unhandled signal' | sed 's/^/# /'
+}
+
+signals() {
+	# Two vCPU threads on one hart, a stream of preemptions, stops and handled signals.
+	taskset -c 0 $VMM --kernel $G/selftest.elf --cpus 2 \
+		--append "harts=2 mmio=30000 timer=1 sbi=1" >/tmp/sig.log 2>&1 &
+	pid=$!
+	sleep 1
+	$TOOL tkill $pid 10 200 2000 &
+	tk=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -STOP $pid
+		usleep 20000
+		kill -CONT $pid
+		usleep 50000
+	done
+	wait $tk
+	wait $pid
+	rc=$?
+	show /tmp/sig.log
+	t "$([ $rc = 0 ] && ! has /tmp/sig.log "DVTEST: FAIL" && has /tmp/sig.log "DVTEST: ok mmio: 30000" && has /tmp/sig.log "DVTEST: ok harts: 1 harts ran" && echo 0)" \
+		"2 vCPU threads pinned to one hart, 10 SIGSTOP/SIGCONT, 200 signal handlers per thread: guest correct (status $rc)"
+}
+
+kill_midrun() {
+	before=$(cmafree)
+	$VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 128M --cpus 2 \
+		--append "console=ttyS0 quiet" >/tmp/kill.log 2>&1 &
+	pid=$!
+	sleep 3
+	during=$(cmafree)
+	kill -9 $pid
+	wait $pid
+	rc=$?
+	sleep 1
+	after=$(cmafree)
+	tool expect-idle
+	t "$([ $rc = 137 ] && [ $((before - after)) -lt 2048 ] && [ $((before - during)) -gt 100000 ] && echo 0)" \
+		"kill -9 mid-run (Linux, 2 vCPUs): CmaFree ${before} kB before, ${during} kB during, ${after} kB after (status $rc)"
+}
+
+reload() {
+	before=$(cmafree)
+	ok=0
+	i=0
+	rmmod duvisor || echo "# rmmod before the loop failed"
+	while [ $i -lt 10 ]; do
+		i=$((i + 1))
+		insmod $KO || continue
+		$VMM --kernel $G/selftest.elf --cpus 2 --append "harts=2 mmio=100" >/tmp/rl.log 2>&1
+		rc=$?
+		# A VM or thread left behind pins the module: rmmod would fail.
+		rmmod duvisor && [ $rc = 0 ] && ok=$((ok + 1))
+	done
+	after=$(cmafree)
+	t "$([ $ok = 10 ] && [ $((before - after)) -lt 2048 ] && echo 0)" \
+		"driver load/use/unload x10: $ok clean rounds, CmaFree ${before} kB -> ${after} kB"
+	insmod $KO
+}
+
+case "$mode" in
+all)
+	baremetal
+	errors
+	linux_all
+	hostile
+	signals
+	kill_midrun
+	reload
+	;;
+stats)
+	baremetal
+	;;
+esac
+dmesg | grep -E 'duvisor|Oops|BUG' | sed 's/^/# dmesg: /' | tail -20
+rmmod duvisor
+t $? "DV-driver unloads at the end"
+exit 0
