@@ -295,11 +295,14 @@ static int vcpu_setup(struct dv_vcpu *v)
 	sigset_t set;
 	int err;
 
-	v->altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			   -1, 0);
-	if (v->altstack == MAP_FAILED) {
-		v->altstack = NULL;
-		return vmm_error(errno, "alternate signal stack: %s", strerror(errno));
+	/* After a guest reset the core runs the vCPU on a new thread. */
+	if (!v->altstack) {
+		v->altstack = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (v->altstack == MAP_FAILED) {
+			v->altstack = NULL;
+			return vmm_error(errno, "alternate signal stack: %s", strerror(errno));
+		}
 	}
 	ss.ss_sp = v->altstack;
 	if (sigaltstack(&ss, NULL))
@@ -312,7 +315,7 @@ static int vcpu_setup(struct dv_vcpu *v)
 		return err;
 	v->tid = syscall(SYS_gettid);
 	dv_csr_write(DVEXT_CSR_HU_EHB, (unsigned long)dv_exit_entry);
-	v->registered = true;
+	v->need_reset = true; /* a new registration starts from the driver's zeros */
 	return 0;
 }
 
@@ -388,7 +391,7 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 	struct dv_trap t;
 	int r, err;
 
-	if (!v->registered && (err = vcpu_setup(v)))
+	if ((!dv_self || dv_self->v != v) && (err = vcpu_setup(v)))
 		return err;
 	complete_exit(v);
 	if (v->need_reset)

@@ -70,11 +70,13 @@ struct dv_vcpu {
 	struct vcpu *vcpu;
 	u64 vpc, vstatus;      /* where HURET goes next */
 	struct mmio_insn mmio; /* the MMIO access handed to the core */
-	bool registered, need_reset;
+	bool need_reset;
 	u32 wake_seq; /* futex: bumped by every post to this vCPU */
 	u32 waiting;  /* set while blocked in WFI */
 	u32 kick;
-	u32 ext_level; /* external interrupt line as the PLIC drives it */
+	u32 ext_level;	/* external interrupt line as the PLIC drives it */
+	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
+	unsigned refetches;
 	int tid;
 	void *altstack;
 	u64 stat[DV_STAT__NR];
@@ -83,6 +85,9 @@ struct dv_vcpu {
 	struct duvisor_thread_stats drv;
 	u64 nvcsw, nivcsw;
 };
+
+/* Failed instruction fetches at one pc before the guest gets an access fault. */
+#define DV_REFETCH_MAX 1000
 
 #define DV_RESUME 0 /* HURET */
 #define DV_CORE	  1 /* vcpu->exit describes an exit for the core */

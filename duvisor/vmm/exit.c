@@ -150,8 +150,20 @@ static int exit_guest_page_fault(struct dv_vcpu *v, const struct dv_trap *t)
 	}
 	if (mmio_decode_tinst(t->tinst, &d)) {
 		if (fetch(v, t->vpc, &insn)) {
-			/* The guest changed its page table meanwhile: let it refault. */
+			/* The guest changed its page table meanwhile: let it refault,
+			 * but not forever (a table we cannot walk is its error). */
 			dv_stat_inc(v, DV_MMIO_REFETCH);
+			if (v->refetch_pc != t->vpc) {
+				v->refetch_pc = t->vpc;
+				v->refetches = 0;
+			}
+			if (++v->refetches < DV_REFETCH_MAX)
+				return DV_RESUME;
+			v->refetches = 0;
+			dv_inject(v,
+				  store ? DVEXT_CAUSE_STORE_ACCESS_FAULT
+					: DVEXT_CAUSE_LOAD_ACCESS_FAULT,
+				  t->tval);
 			return DV_RESUME;
 		}
 		err = mmio_decode(insn, &d);

@@ -24,6 +24,9 @@ int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
 	case 9:
 		levels = 4;
 		break;
+	case 10:
+		levels = 5;
+		break;
 	default:
 		return -EFAULT;
 	}

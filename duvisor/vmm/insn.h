@@ -21,7 +21,7 @@ struct mmio_insn {
 	bool sign; /* sign-extend a load */
 };
 
-/* vsatp mode Bare, Sv39 or Sv48: guest VA -> GPA. 0, or -EFAULT. */
+/* vsatp mode Bare, Sv39, Sv48 or Sv57: guest VA -> GPA. 0, or -EFAULT. */
 int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa);
 /* The instruction at pc (16 or 32 bits). 0, or -EFAULT. */
 int gw_fetch(const struct guest_mem *m, u64 vsatp, u64 pc, u32 *insn);

@@ -248,6 +248,12 @@ static void failed_fetch_resumes(void **state)
 	assert_int_equal(f->v.stat[DV_MMIO_REFETCH], 1);
 	assert_int_equal(f->v.vpc, 0x40000000);
 	assert_int_equal(f->v.stat[DV_INJECT], 0);
+	/* ... but a pc that never fetches ends in an access fault, not a livelock */
+	for (int i = 1; i < DV_REFETCH_MAX; i++)
+		run(f,
+		    trap(DVEXT_CAUSE_LOAD_GUEST_PAGE_FAULT, 0x10000000, 0x10000000, 0, 0x40000000));
+	assert_int_equal(f->v.stat[DV_INJECT], 1);
+	assert_int_equal(csr[DVEXT_CSR_HU_VSCAUSE], DVEXT_CAUSE_LOAD_ACCESS_FAULT);
 }
 
 static void fetch_from_device_injects(void **state)
