@@ -49,3 +49,22 @@ bench-smoke: all
 
 plots:
 	@scripts/bench/plots
+
+# The native group (make bench-host): Google Benchmark on the build machine.
+BENCH_NATIVE := $(HOST)/bench-native
+HP_SRCS := microbench/native/hotpaths.c duvisor/vmm/stage2.c duvisor/vmm/insn.c
+HP_OBJS := $(patsubst %.c,$(HOST)/bench-obj/%.o,$(HP_SRCS))
+TOOLS += $(BENCH_NATIVE)
+
+$(HOST)/bench-obj/%.o: %.c microbench/native/hotpaths.h $(VMM_HDRS) $(DV_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -DDV_HW_FAKE $(VMM_CFLAGS) -Iinclude -Iduvisor/vmm -c -o $@ $<
+
+$(BENCH_NATIVE): microbench/native/bench_native.cc $(HP_OBJS) $(HOST)/vmm/libvmm.a
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -Imicrobench/native -o $@ $< $(HP_OBJS) \
+		$(HOST)/vmm/libvmm.a -lbenchmark -lpthread -lfdt
+
+.PHONY: bench-host
+bench-host: deps $(BENCH_NATIVE)
+	@scripts/bench/host
