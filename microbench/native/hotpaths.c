@@ -145,7 +145,8 @@ int hp_virtq_setup(unsigned n)
 
 		d->addr = MM_RAM_BASE + 0x10000 + i * 0x1000;
 		d->len = 512;
-		d->flags = (i + 1 < n ? VRING_DESC_F_NEXT : 0) | (i + 1 == n ? VRING_DESC_F_WRITE : 0);
+		d->flags =
+			(i + 1 < n ? VRING_DESC_F_NEXT : 0) | (i + 1 == n ? VRING_DESC_F_WRITE : 0);
 		d->next = i + 1 < n ? i + 1 : 0;
 	}
 	return 0;
