@@ -136,7 +136,7 @@ all)
 	errors
 	linux_all
 	;;
-stats)
+baremetal)
 	baremetal
 	;;
 esac
