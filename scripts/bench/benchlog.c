@@ -193,7 +193,7 @@ int bl_parse_expect(const char *line, struct bl_expect *e)
 	return 0;
 }
 
-uint64_t bl_expect_max(const struct bl_expect *e, uint64_t want)
+uint64_t bl_expect_max(const struct bl_expect *e, uint64_t ops)
 {
-	return want + e->slack + want * e->slack_percent / 100;
+	return ops * e->per_iteration + e->slack + ops * e->slack_percent / 100;
 }

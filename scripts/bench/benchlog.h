@@ -55,16 +55,17 @@ bool bl_is_number(const char *s);
  * counter: a --stats name, or names joined by '-' (the first minus the
  * others, e.g. kvm.exits-exit_sbi-exit_system: the exits KVM kept);
  * slack: empty (exact), "N" or "N+P%": how many more than operations x
- * per_iteration may be counted (exits outside the timed loops: boot-time
- * stage-2 faults, host timer interrupts). */
+ * per_iteration may be counted (P: percent of the operations) (exits outside the timed loops:
+ * boot-time stage-2 faults, host timer interrupts). */
 struct bl_expect {
 	char system[BL_FIELD], benchmark[BL_FIELD], counter[BL_FIELD];
 	uint64_t per_iteration;
 	uint64_t slack, slack_percent;
 };
 
-/* The largest count the expectation allows for `want` (= ops x per_iteration). */
-uint64_t bl_expect_max(const struct bl_expect *e, uint64_t want);
+/* The largest count the expectation allows for `ops` operations:
+ * ops x per_iteration + N + ops x P / 100. */
+uint64_t bl_expect_max(const struct bl_expect *e, uint64_t ops);
 
 /* Parse one expectation line; 0 ok, 1 comment/blank/header, -1 malformed. */
 int bl_parse_expect(const char *line, struct bl_expect *e);

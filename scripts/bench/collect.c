@@ -218,7 +218,7 @@ static void end_run(struct state *s, const char *rc)
 				continue;
 			}
 			have = eval_counter(s, x->counter, &got);
-			max = bl_expect_max(x, want);
+			max = want - s->ops[i].n * x->per_iteration + bl_expect_max(x, s->ops[i].n);
 			ok = have && got >= want && got <= max;
 			if (max == want)
 				snprintf(range, sizeof(range), "%llu", (unsigned long long)want);

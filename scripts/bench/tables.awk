@@ -39,7 +39,7 @@ END {
 	paperb["vipi"] = "vipi"; paperb["vext"] = "vext"
 	label["hypercall"] = "null hypercall"; label["mmio-read"] = "MMIO read"
 	label["s2pf"] = "stage-2 fault"; label["vipi"] = "virtual IPI"; label["vext"] = "virtual ext. IRQ"
-	param["vipi"] = "one-way=rtt/2"
+	param["vipi"] = "one-way=rtt/2"; param["vext"] = "ring-to-handler"
 
 	f = data "/fig6.dat"
 	print "# primitive paper_kvm paper_duvisor kvm_insn duvisor_insn kvm_rocket duvisor_rocket" > f
@@ -119,7 +119,7 @@ END {
 		printf "| %s (`%s`) | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label[b], b, pk, pd, ratio(pk, pd) == "?" ? "-" : ratio(pk, pd) "x", ki == "?" ? "-" : ki, di == "?" ? "-" : di, ratio(ki, di) == "?" ? "-" : ratio(ki, di) "x", kr == "?" ? "-" : kr, dr == "?" ? "-" : dr, ratio(kr, dr) == "?" ? "-" : ratio(kr, dr) "x" > s
 	}
 	print "" > s
-	print "Units: cycles, except virtual IPI (ns of virtual time; one way = half a ping-pong round trip)." > s
+	print "Units: cycles, except virtual IPI and virtual external IRQ (ns of virtual time; vIPI one way = half a ping-pong round trip; vEXT from the doorbell ring to the handler)." > s
 	print "" > s
 	print "## Where we agree and where we do not" > s
 	print "" > s
