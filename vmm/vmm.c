@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libfdt.h>
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
@@ -173,7 +174,7 @@ static int load_guest(struct vm *vm)
 	if (err)
 		return err;
 	if (cfg->dtb_out)
-		return write_file(cfg->dtb_out, fdt, MM_FDT_MAX);
+		return write_file(cfg->dtb_out, fdt, fdt_totalsize(fdt));
 	return 0;
 }
 
