@@ -235,7 +235,8 @@ void *vcpu_thread(void *arg)
 
 	if (!vm->ops->hsm_in_backend) {
 		pthread_mutex_lock(&vm->lock);
-		if (vcpu->hsm == HSM_STOPPED)
+		/* START_PENDING too: hart 0 may start us before this thread runs. */
+		if (vcpu->hsm != HSM_STARTED)
 			r = wait_for_start(vcpu);
 		pthread_mutex_unlock(&vm->lock);
 	}
