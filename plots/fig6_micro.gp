@@ -1,11 +1,11 @@
 # OSDI'23 Fig. 6 beside ours: cost of each hypervisor primitive on KVM and
 # DuVisor (left, log scale), and the KVM/DuVisor ratio (right).
 load 'plots/common.gp'
-set multiplot layout 1,2 title "Hypervisor primitives: the paper (FireSim Rocket cycles) and ours (model cycles; vIPI in virtual ns)"
+set multiplot layout 1,2 title "Hypervisor primitives: the paper (FireSim Rocket cycles) and ours (model cycles; vIPI and vEXT in virtual ns)"
 set title 'cost per operation'
 set logscale y
 set yrange [10:*]
-set ylabel 'cycles (vIPI: ns)'
+set ylabel 'cycles (vIPI, vEXT: virtual ns)'
 set xtics rotate by -20
 plot data.'/fig6.dat' using 2:xtic(1) title 'paper KVM' lc rgb '#9e9e9e', \
      '' using 3 title 'paper DuVisor' lc rgb '#e0e0e0', \
