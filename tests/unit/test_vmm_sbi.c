@@ -222,6 +222,22 @@ static void hsm_stop_start(void **state)
 	assert_int_equal(vm->vcpus[1].exit.reason, VMM_EXIT_NONE);
 }
 
+/* A hart started before its thread first runs still begins at the start
+ * address (the race DuVisor's harts=4 run found). */
+static void hsm_start_before_thread(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_HSM, SBI_HSM_HART_START, 3, MM_RAM_BASE + 0x80, 0x5);
+	pthread_t t;
+
+	run(&c);
+	assert_int_equal(vm->vcpus[3].hsm, HSM_START_PENDING);
+	pthread_create(&t, NULL, vcpu_thread, &vm->vcpus[3]);
+	pthread_join(t, NULL);
+	assert_int_equal(fake_first_pc[3], MM_RAM_BASE + 0x80);
+	assert_int_equal(fake.regs[3][VMM_REG_A1], 0x5);
+	assert_int_equal(vm->vcpus[3].hsm, HSM_STARTED);
+}
+
 static void srst(void **state)
 {
 	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, 9, 0, 0);
@@ -323,9 +339,11 @@ static void system_exit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(base),   T(unknown), T(time_ext),	  T(ipi),  T(rfence),
-		T(legacy), T(hsm),     T(hsm_stop_start), T(srst), T(srst_reboot),
-		T(dvb),	   T(exits),   T(system_exit),
+		T(base),  T(unknown),	     T(time_ext),
+		T(ipi),	  T(rfence),	     T(legacy),
+		T(hsm),	  T(hsm_stop_start), T(hsm_start_before_thread),
+		T(srst),  T(srst_reboot),    T(dvb),
+		T(exits), T(system_exit),
 	};
 
 	return cmocka_run_group_tests_name("vmm_sbi", tests, NULL, NULL);

@@ -66,6 +66,17 @@ static int fake_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
 	return 0;
 }
 
+/* Runs "the guest" once: records where it would start, then stops the VM. */
+static u64 fake_first_pc[VMM_MAX_VCPUS];
+
+static int fake_vcpu_run(struct vcpu *vcpu)
+{
+	fake_first_pc[vcpu->id] = fake.regs[vcpu->id][VMM_REG_PC];
+	vcpu->exit.reason = VMM_EXIT_NONE;
+	vm_request_stop(vcpu->vm, VM_STOP_SHUTDOWN, 0);
+	return 0;
+}
+
 static const struct vmm_backend_ops fake_ops = {
 	.name = "fake",
 	.max_vcpus = VMM_MAX_VCPUS,
@@ -74,6 +85,7 @@ static const struct vmm_backend_ops fake_ops = {
 	.remote_fence = fake_remote_fence,
 	.set_reg = fake_set_reg,
 	.get_reg = fake_get_reg,
+	.vcpu_run = fake_vcpu_run,
 };
 
 static struct vm_config fake_cfg = { .append = "console=ttyS0 test", .nr_vcpus = 4 };
