@@ -49,6 +49,12 @@ module_param(insecure_nopmc, bool, 0444);
 MODULE_PARM_DESC(insecure_nopmc,
 		 "create VMs even when firmware has no PMC extension (no memory isolation)");
 
+/* For the PMC-cost experiment (duvisor-nopmc in make bench): pmc=0 never
+ * programs V=1 PMP entries, so V accesses are checked as in stock PMP. */
+static bool pmc = true;
+module_param(pmc, bool, 0444);
+MODULE_PARM_DESC(pmc, "program the VMs' PMC ranges (0: benchmark only, no memory isolation)");
+
 /* Exceptions the guest handles itself. Besides KVM's set, the causes that
  * OpenSBI 1.1 takes in M mode and redirects in software (illegal
  * instruction, access faults, misaligned load/store): redirected to HS they
@@ -434,7 +440,7 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 	INIT_LIST_HEAD(&vm->threads);
 	vm->nr_vcpus = c.nr_vcpus;
 	vm->flags = c.flags;
-	vm->pmc = dv_fw_pmc;
+	vm->pmc = dv_fw_pmc && pmc;
 
 	err = -ENOSPC;
 	idx = ida_alloc_max(&dv_vmid_ida, dv_vmid_max - 1, GFP_KERNEL);
@@ -507,7 +513,8 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 		goto fail;
 	if (!vm->pmc)
 		pr_warn_ratelimited(
-			"VM %u: no PMC (insecure_nopmc): guest memory is not isolated\n", vm->vmid);
+			"VM %u: no PMC (pmc=0 or insecure_nopmc): guest memory is not isolated\n",
+			vm->vmid);
 	return 0;
 
 fail:
