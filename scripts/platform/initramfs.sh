@@ -17,5 +17,5 @@ if cached initramfs "$key"; then
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 sed -e "s|@BUSYBOX@|$bb|" -e "s|@INIT@|$init|" "$list" | grep -v '^#' >"$OUT/base.list"
-"$gic" "$OUT/base.list" >"$OUT/base.cpio" || die "gen_init_cpio failed"
+"$gic" -t 0 "$OUT/base.list" >"$OUT/base.cpio" || die "gen_init_cpio failed"
 finish
