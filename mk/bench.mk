@@ -30,6 +30,20 @@ $(BENCH_COLLECT): scripts/bench/collect.c $(BENCHLOG) tools/conlog.c tools/conlo
 	$(CC) $(HOST_CFLAGS) -Itools -Iscripts/bench -o $@ scripts/bench/collect.c \
 		scripts/bench/benchlog.c tools/conlog.c
 
+# Phase breakdowns from the DV-Ext transition trace (scripts/bench/run --trace).
+BENCH_PHASES := $(HOST)/bench-phases
+TOOLS += $(BENCH_PHASES)
+PHASES := scripts/bench/phases.c scripts/bench/phases.h
+
+$(BENCH_PHASES): scripts/bench/trace-phases.c $(PHASES)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iscripts/bench -o $@ $< scripts/bench/phases.c
+
+UNIT_TESTS += $(HOST)/tests/test_bench_phases
+$(HOST)/tests/test_bench_phases: tests/unit/test_bench_phases.c $(PHASES)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Iscripts/bench -o $@ $< scripts/bench/phases.c $(CMOCKA_LIBS)
+
 UNIT_TESTS += $(HOST)/tests/test_bench_log
 $(HOST)/tests/test_bench_log: tests/unit/test_bench_log.c $(BENCHLOG)
 	@mkdir -p $(@D)
@@ -39,9 +53,9 @@ $(HOST)/tests/test_bench_log: tests/unit/test_bench_log.c $(BENCHLOG)
 RING := $(B)/microbench/ring
 TARGETS += $(RING)
 
-$(RING): microbench/host/ring.c
+$(RING): microbench/host/ring.c include/uapi/duvisor.h
 	@mkdir -p $(@D)
-	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -o $@ $<
+	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Iinclude -static -o $@ $<
 
 .PHONY: bench-smoke plots
 bench-smoke: all

@@ -6,7 +6,8 @@
 #   SETUP    shell commands run once before the first VMM run (e.g. insmod)
 #   BENCHES  microbenchmark entries, one VMM run each
 #   ARGS     guest boot arguments common to every run (iters= reps= ...)
-#   RING     1: also run bin/ring (host syscall/ioctl round trips), RING_ITERS RING_REPS
+#   RING     1: also run bin/ring (host syscall/ioctl round trips), RING_ITERS RING_REPS,
+#            RING_SET kvm (syscall, /dev/kvm ioctl) or duvisor (DV-driver ioctl)
 #   RAM      guest RAM in MiB;  PROFILE QUANTUM HARTS DVEXT  what host-run was given
 # Prints DVBENCH-CONTEXT/-RUN/-END around each run and the VMM's --stats
 # (bench-collect reads them); exits with the number of failed runs.
@@ -19,7 +20,7 @@ fi
 failed=0
 if [ "$RING" = 1 ] && [ -x bin/ring ]; then
 	echo "DVBENCH-RUN: system=host bench=ring cpus=0"
-	bin/ring "$RING_ITERS" "$RING_REPS" "$PROFILE"
+	bin/ring "$RING_ITERS" "$RING_REPS" "$PROFILE" "${RING_SET:-kvm}"
 	rc=$?
 	echo "DVBENCH-END: system=host bench=ring rc=$rc"
 	[ $rc = 0 ] || failed=$((failed + 1))
