@@ -1,6 +1,6 @@
 # Tables for the figures and the summary, from results/microbench.csv and
 # paper-results/*.csv. Run by scripts/bench/plots:
-#   awk -F, -v out=DIR -f tables.awk paper-results/fig6_micro.csv results/microbench.csv plots/notes.csv
+#   awk -F, -v out=DIR -f tables.awk paper-results/fig6_micro.csv paper-results/fig9_pmc_memory.csv results/microbench.csv plots/notes.csv
 # Writes DIR/data/*.dat (gnuplot, "?" = missing) and DIR/summary.md.
 # A value is never made up: a missing measurement stays "?" / "not measured".
 
@@ -17,12 +17,22 @@ function dirof(r1, r2,    x) {
 
 FILENAME ~ /fig6_micro.csv$/ && FNR > 1 {
 	if ($4 == "total") paper[$3, $2] = $6
-	if ($2 == "hypercall" && $4 != "total") pphase[$3, $4] = $6
+	else pphase[$3, $2, $4] = $6
+	next
+}
+FILENAME ~ /fig9_pmc_memory.csv$/ && FNR > 1 {
+	if ($1 ~ /^AE-rerun/ && $7 == "MB/s") { pbw[$3, $5] = $6; if (!($5 in pbwseen)) { pbwseen[$5] = 1; pbwop[++npbw] = $5 } }
 	next
 }
 FILENAME ~ /notes.csv$/ && FNR > 1 { x = substr($0, index($0, ",") + 1); gsub(/^"|"$/, "", x); note[$1] = x; next }
 FILENAME ~ /microbench.csv$/ && FNR > 1 {
 	# system,benchmark,phase,parameter,profile,iterations,repetitions,value,unit,quantum,...
+	if ($4 == "trace") { ph[$1, $2, $3, $5] = $8; phn[$1, $2, $5] = $6; next }
+	if ($3 == "total" && $1 == "duvisor" && $5 == "insn" && match($4, /pmc-cost=[0-9]+$/)) {
+		pcost = substr($4, RSTART + 9) + 0; op = substr($4, 1, RSTART - 1); sub(/ $/, "", op)
+		pmcv[$2, op, pcost] = $8; pmcc[pcost] = 1
+		next
+	}
 	if ($3 != "total") next
 	k = key($1, $2, $4, $5, $10)
 	val[k] = $8; unit[$2] = $9; iters[k] = $6; reps[k] = $7
@@ -62,11 +72,57 @@ END {
 	rc[2] = "host|ioctl|kvm-check-extension|ioctl /dev/kvm (host)"
 	rc[3] = "kvm|hypercall||KVM: exit in kernel"
 	rc[4] = "kvm|sbi-user||KVM: exit to user VMM"
-	rc[5] = "duvisor|hypercall||DuVisor: HU exit+HURET"
-	for (i = 1; i <= 5; i++) {
+	rc[5] = "host|ioctl|dv-get-api-version|ioctl DV-driver (host)"
+	rc[6] = "duvisor|hypercall||DuVisor: null call in HU"
+	for (i = 1; i <= 6; i++) {
 		split(rc[i], c, "|")
 		printf "\"%s\" %s %s\n", c[4], get(key(c[1], c[2], c[3], "insn", Q)), get(key(c[1], c[2], c[3], "rocket", Q)) > f
 	}
+	# from the trace: V->HU exit stamp to HU->V HURET stamp (the whole HU path)
+	printf "\"DuVisor: exit->HURET (trace)\" %s %s\n", (("duvisor", "hypercall", "span", "insn") in ph) ? ph["duvisor", "hypercall", "span", "insn"] : "?", (("duvisor", "hypercall", "span", "rocket") in ph) ? ph["duvisor", "hypercall", "span", "rocket"] : "?" > f
+	close(f)
+
+	# ---- phases (Fig. 6 a-c): stacked; one row per bar, 0 where a bar has no such phase ----
+	nphc = split("exit entry entry-exit handling kernel firmware transfer getpage mapping metadata decode other", phc, " ")
+	f = data "/fig6_phases.dat"
+	printf "# bar" > f
+	for (j = 1; j <= nphc; j++) printf " %s", phc[j] > f
+	printf "   (cycles; paper: OSDI'23 Fig. 6, ours: bench-phases medians)\n" > f
+	npb = split("hypercall s2pf mmio-read", phb, " ")
+	for (i = 1; i <= npb; i++) {
+		b = phb[i]; pb = paperb[b]
+		for (si = 1; si <= 2; si++) {
+			sy = si == 1 ? "kvm" : "duvisor"
+			for (bi = 1; bi <= 3; bi++) {
+				if (bi == 1) printf "\"%s\\npaper\"", (sy == "kvm" ? "KVM" : "DuVisor") > f
+				else printf "\"%s\\n%s\"", (sy == "kvm" ? "KVM" : "DuVisor"), bi == 2 ? "insn" : "rocket" > f
+				for (j = 1; j <= nphc; j++) {
+					if (bi == 1) v = ((sy, pb, phc[j]) in pphase) ? pphase[sy, pb, phc[j]] : 0
+					else { pf = bi == 2 ? "insn" : "rocket"; v = ((sy, b, phc[j], pf) in ph) ? ph[sy, b, phc[j], pf] : 0 }
+					printf " %s", v > f
+				}
+				printf "\n" > f
+			}
+		}
+		printf "\n\n" > f
+	}
+	close(f)
+
+	# ---- PMC-check penalty sweep (duvisor, insn) and the paper's bw_mem (AE rerun) ----
+	f = data "/pmc_sweep.dat"
+	print "# pmc_cost bw_rd bw_wr bw_cp (bytes/kcycle) lat (cycles/load)   duvisor, profile insn" > f
+	npc = 0
+	for (pcost in pmcc) pcs[++npc] = pcost + 0
+	for (i = 1; i <= npc; i++) for (j = i + 1; j <= npc; j++) if (pcs[j] < pcs[i]) { t = pcs[i]; pcs[i] = pcs[j]; pcs[j] = t }
+	for (i = 1; i <= npc; i++) {
+		pcost = pcs[i]
+		printf "%d %s %s %s %s\n", pcost, ((("mem-bw", "rd", pcost) in pmcv) ? pmcv["mem-bw", "rd", pcost] : "?"), ((("mem-bw", "wr", pcost) in pmcv) ? pmcv["mem-bw", "wr", pcost] : "?"), ((("mem-bw", "cp", pcost) in pmcv) ? pmcv["mem-bw", "cp", pcost] : "?"), ((("mem-lat", "page-stride", pcost) in pmcv) ? pmcv["mem-lat", "page-stride", pcost] : "?") > f
+	}
+	close(f)
+	f = data "/paper_bwmem.dat"
+	print "# op duvisor(PMP) duvisor-nopmp (MB/s, AE rerun of the paper's bw_mem; not the paper)" > f
+	for (i = 1; i <= npbw; i++)
+		printf "%s %s %s\n", pbwop[i], ((("duvisor", pbwop[i]) in pbw) ? pbw["duvisor", pbwop[i]] : "?"), ((("duvisor-nopmc", pbwop[i]) in pbw) ? pbw["duvisor-nopmc", pbwop[i]] : "?") > f
 	close(f)
 
 	f = data "/mem.dat"
@@ -170,10 +226,61 @@ END {
 		if ("vipi-quantum" in note) print note["vipi-quantum"] > s
 		print "" > s
 	}
-	if ("pmc" in note) {
-		print "## PMC on and off" > s
+	nphs = split("guest exit handling entry kernel firmware span", phs, " ")
+	hdr = 0
+	for (i = 1; i <= npb; i++) for (si = 1; si <= 2; si++) for (pi = 1; pi <= 2; pi++) {
+		b = phb[i]; sy = si == 1 ? "kvm" : "duvisor"; pf = pi == 1 ? "insn" : "rocket"
+		if (!((sy, b, pf) in phn)) continue
+		if (!hdr) {
+			print "## Phases from the model's transition trace" > s
+			print "" > s
+			print "Median cycles per exit at the benchmark loop's exit site (`bench-phases`, docs/methodology.md);" > s
+			print "`span` is the exit outside the guest (exit + handling + entry + kernel + firmware), `guest` the guest's" > s
+			print "own stretch before it (loop, trapping instruction, trap penalty); `-`: the exit has no such phase." > s
+			print "`measured` is the guest's own result (rdcycle, empty loop subtracted) from the main run." > s
+			print "" > s
+			printf "| primitive | system | profile | exits |" > s
+			for (j = 1; j <= nphs; j++) printf " %s |", phs[j] > s
+			print " measured |" > s
+			printf "| --- | --- | --- | ---: |" > s
+			for (j = 1; j <= nphs; j++) printf " ---: |" > s
+			print " ---: |" > s
+			hdr = 1
+		}
+		printf "| %s | %s | %s | %s |", b, sy, pf, phn[sy, b, pf] > s
+		for (j = 1; j <= nphs; j++) printf " %s |", ((sy, b, phs[j], pf) in ph) ? ph[sy, b, phs[j], pf] : "-" > s
+		printf " %s |\n", get(key(sy, b, "", pf, Q)) > s
+	}
+	for (b in phn) ; # (other traced benchmarks are listed below)
+	if (hdr) {
+		for (k in phn) { split(k, kk, SUBSEP); if (kk[2] != "hypercall" && kk[2] != "mmio-read" && kk[2] != "s2pf") extra[kk[2]] = 1 }
+		for (b in extra) for (si = 1; si <= 2; si++) for (pi = 1; pi <= 2; pi++) {
+			sy = si == 1 ? "kvm" : "duvisor"; pf = pi == 1 ? "insn" : "rocket"
+			if (!((sy, b, pf) in phn)) continue
+			printf "| %s | %s | %s | %s |", b, sy, pf, phn[sy, b, pf] > s
+			for (j = 1; j <= nphs; j++) printf " %s |", ((sy, b, phs[j], pf) in ph) ? ph[sy, b, phs[j], pf] : "-" > s
+			printf " %s |\n", get(key(sy, b, "", pf, Q)) > s
+		}
 		print "" > s
-		print note["pmc"] > s
+		if ("phases" in note) print note["phases"] > s
+		print "" > s
+	}
+	if ("pmc" in note || npc > 0) {
+		print "## PMC on and off, and the PMC-check penalty" > s
+		print "" > s
+		if (npc > 0) {
+			print "DuVisor, profile insn, `x-dvext-pmc-cost` = N cycles per TLB fill (`scripts/host-run --pmc-cost N`):" > s
+			print "" > s
+			print "| N | bw rd (bytes/kcycle) | bw wr | bw cp | latency (cycles/load) |" > s
+			print "| ---: | ---: | ---: | ---: | ---: |" > s
+			for (i = 1; i <= npc; i++) {
+				pcost = pcs[i]
+				printf "| %d | %s | %s | %s | %s |\n", pcost, ((("mem-bw", "rd", pcost) in pmcv) ? pmcv["mem-bw", "rd", pcost] : "-"), ((("mem-bw", "wr", pcost) in pmcv) ? pmcv["mem-bw", "wr", pcost] : "-"), ((("mem-bw", "cp", pcost) in pmcv) ? pmcv["mem-bw", "cp", pcost] : "-"), ((("mem-lat", "page-stride", pcost) in pmcv) ? pmcv["mem-lat", "page-stride", pcost] : "-") > s
+			}
+			printf "| no PMC (`duvisor-nopmc`, pmc=0) | %s | %s | %s | %s |\n", get(key("duvisor-nopmc", "mem-bw", "rd", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "wr", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "cp", "insn", Q)), get(key("duvisor-nopmc", "mem-lat", "page-stride", "insn", Q)) > s
+			print "" > s
+		}
+		if ("pmc" in note) print note["pmc"] > s
 		print "" > s
 	}
 	close(s)
