@@ -28,9 +28,10 @@ FILENAME ~ /notes.csv$/ && FNR > 1 { x = substr($0, index($0, ",") + 1); gsub(/^
 FILENAME ~ /microbench.csv$/ && FNR > 1 {
 	# system,benchmark,phase,parameter,profile,iterations,repetitions,value,unit,quantum,...
 	if ($4 == "trace") { ph[$1, $2, $3, $5] = $8; phn[$1, $2, $5] = $6; next }
-	if ($3 == "total" && $1 == "duvisor" && $5 == "insn" && match($4, /pmc-cost=[0-9]+$/)) {
+	if ($3 == "total" && $5 == "insn" && match($4, /pmc-cost=[0-9]+$/)) {
 		pcost = substr($4, RSTART + 9) + 0; op = substr($4, 1, RSTART - 1); sub(/ $/, "", op)
-		pmcv[$2, op, pcost] = $8; pmcc[pcost] = 1
+		if ($1 == "duvisor") { pmcv[$2, op, pcost] = $8; pmcc[pcost] = 1 }
+		else if ($1 == "duvisor-nopmc") { nopv[$2, op] = $8; nopc = pcost }
 		next
 	}
 	if ($3 != "total") next
@@ -110,7 +111,7 @@ END {
 
 	# ---- PMC-check penalty sweep (duvisor, insn) and the paper's bw_mem (AE rerun) ----
 	f = data "/pmc_sweep.dat"
-	print "# pmc_cost bw_rd bw_wr bw_cp (bytes/kcycle) lat (cycles/load)   duvisor, profile insn" > f
+	print "# pmc_cost bw_rd bw_wr bw_cp (bytes/kcycle) lat (cycles/load)   duvisor, profile insn; index 1: duvisor-nopmc (control)" > f
 	npc = 0
 	for (pcost in pmcc) pcs[++npc] = pcost + 0
 	for (i = 1; i <= npc; i++) for (j = i + 1; j <= npc; j++) if (pcs[j] < pcs[i]) { t = pcs[i]; pcs[i] = pcs[j]; pcs[j] = t }
@@ -118,6 +119,10 @@ END {
 		pcost = pcs[i]
 		printf "%d %s %s %s %s\n", pcost, ((("mem-bw", "rd", pcost) in pmcv) ? pmcv["mem-bw", "rd", pcost] : "?"), ((("mem-bw", "wr", pcost) in pmcv) ? pmcv["mem-bw", "wr", pcost] : "?"), ((("mem-bw", "cp", pcost) in pmcv) ? pmcv["mem-bw", "cp", pcost] : "?"), ((("mem-lat", "page-stride", pcost) in pmcv) ? pmcv["mem-lat", "page-stride", pcost] : "?") > f
 	}
+	if (nopc != "")
+		printf "\n\n%d %s %s %s %s\n", nopc, ((("mem-bw", "rd") in nopv) ? nopv["mem-bw", "rd"] : "?"), ((("mem-bw", "wr") in nopv) ? nopv["mem-bw", "wr"] : "?"), ((("mem-bw", "cp") in nopv) ? nopv["mem-bw", "cp"] : "?"), ((("mem-lat", "page-stride") in nopv) ? nopv["mem-lat", "page-stride"] : "?") > f
+	else
+		printf "\n\n0 ? ? ? ?\n" > f
 	close(f)
 	f = data "/paper_bwmem.dat"
 	print "# op duvisor(PMP) duvisor-nopmp (MB/s, AE rerun of the paper's bw_mem; not the paper)" > f
@@ -277,7 +282,9 @@ END {
 				pcost = pcs[i]
 				printf "| %d | %s | %s | %s | %s |\n", pcost, ((("mem-bw", "rd", pcost) in pmcv) ? pmcv["mem-bw", "rd", pcost] : "-"), ((("mem-bw", "wr", pcost) in pmcv) ? pmcv["mem-bw", "wr", pcost] : "-"), ((("mem-bw", "cp", pcost) in pmcv) ? pmcv["mem-bw", "cp", pcost] : "-"), ((("mem-lat", "page-stride", pcost) in pmcv) ? pmcv["mem-lat", "page-stride", pcost] : "-") > s
 			}
-			printf "| no PMC (`duvisor-nopmc`, pmc=0) | %s | %s | %s | %s |\n", get(key("duvisor-nopmc", "mem-bw", "rd", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "wr", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "cp", "insn", Q)), get(key("duvisor-nopmc", "mem-lat", "page-stride", "insn", Q)) > s
+			if (nopc != "")
+				printf "| %d, no PMC (`duvisor-nopmc`, pmc=0: control) | %s | %s | %s | %s |\n", nopc, ((("mem-bw", "rd") in nopv) ? nopv["mem-bw", "rd"] : "-"), ((("mem-bw", "wr") in nopv) ? nopv["mem-bw", "wr"] : "-"), ((("mem-bw", "cp") in nopv) ? nopv["mem-bw", "cp"] : "-"), ((("mem-lat", "page-stride") in nopv) ? nopv["mem-lat", "page-stride"] : "-") > s
+			printf "| default (0), no PMC (`duvisor-nopmc`, main run) | %s | %s | %s | %s |\n", get(key("duvisor-nopmc", "mem-bw", "rd", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "wr", "insn", Q)), get(key("duvisor-nopmc", "mem-bw", "cp", "insn", Q)), get(key("duvisor-nopmc", "mem-lat", "page-stride", "insn", Q)) > s
 			print "" > s
 		}
 		if ("pmc" in note) print note["pmc"] > s
