@@ -111,7 +111,7 @@ END {
 
 	# ---- PMC-check penalty sweep (duvisor, insn) and the paper's bw_mem (AE rerun) ----
 	f = data "/pmc_sweep.dat"
-	print "# pmc_cost bw_rd bw_wr bw_cp (bytes/kcycle) lat (cycles/load)   duvisor, profile insn; index 1: duvisor-nopmc (control)" > f
+	print "# pmc_cost bw_rd bw_wr bw_cp (bytes/kcycle) lat (cycles/load)   duvisor, profile insn" > f
 	npc = 0
 	for (pcost in pmcc) pcs[++npc] = pcost + 0
 	for (i = 1; i <= npc; i++) for (j = i + 1; j <= npc; j++) if (pcs[j] < pcs[i]) { t = pcs[i]; pcs[i] = pcs[j]; pcs[j] = t }
@@ -119,10 +119,11 @@ END {
 		pcost = pcs[i]
 		printf "%d %s %s %s %s\n", pcost, ((("mem-bw", "rd", pcost) in pmcv) ? pmcv["mem-bw", "rd", pcost] : "?"), ((("mem-bw", "wr", pcost) in pmcv) ? pmcv["mem-bw", "wr", pcost] : "?"), ((("mem-bw", "cp", pcost) in pmcv) ? pmcv["mem-bw", "cp", pcost] : "?"), ((("mem-lat", "page-stride", pcost) in pmcv) ? pmcv["mem-lat", "page-stride", pcost] : "?") > f
 	}
+	close(f)
+	f = data "/pmc_control.dat"
+	print "# pmc_cost bw_rd bw_wr bw_cp lat   duvisor-nopmc (DV-driver pmc=0), profile insn: the sweep's control" > f
 	if (nopc != "")
-		printf "\n\n%d %s %s %s %s\n", nopc, ((("mem-bw", "rd") in nopv) ? nopv["mem-bw", "rd"] : "?"), ((("mem-bw", "wr") in nopv) ? nopv["mem-bw", "wr"] : "?"), ((("mem-bw", "cp") in nopv) ? nopv["mem-bw", "cp"] : "?"), ((("mem-lat", "page-stride") in nopv) ? nopv["mem-lat", "page-stride"] : "?") > f
-	else
-		printf "\n\n0 ? ? ? ?\n" > f
+		printf "%d %s %s %s %s\n", nopc, ((("mem-bw", "rd") in nopv) ? nopv["mem-bw", "rd"] : "?"), ((("mem-bw", "wr") in nopv) ? nopv["mem-bw", "wr"] : "?"), ((("mem-bw", "cp") in nopv) ? nopv["mem-bw", "cp"] : "?"), ((("mem-lat", "page-stride") in nopv) ? nopv["mem-lat", "page-stride"] : "?") > f
 	close(f)
 	f = data "/paper_bwmem.dat"
 	print "# op duvisor(PMP) duvisor-nopmp (MB/s, AE rerun of the paper's bw_mem; not the paper)" > f
