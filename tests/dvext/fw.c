@@ -22,13 +22,22 @@ typedef unsigned long ul;
 	})
 #define csrw(n, v) asm volatile("csrw " XSTR(n) ", %0" ::"r"((ul)(v)) : "memory")
 
-#define CSR_HSTATUS 0x600
-#define CSR_HEDELEG 0x602
-#define CSR_HGATP   0x680
-#define CSR_VSATP   0x280
-#define CSR_VSTVEC  0x205
-#define CSR_VSCAUSE 0x242
-#define CSR_VSEPC   0x241
+#define CSR_HSTATUS    0x600
+#define CSR_HEDELEG    0x602
+#define CSR_HGATP      0x680
+#define CSR_VSATP      0x280
+#define CSR_VSTVEC     0x205
+#define CSR_VSCAUSE    0x242
+#define CSR_VSEPC      0x241
+#define CSR_HIDELEG    0x603
+#define CSR_HVIP       0x645
+#define CSR_HIP	       0x644
+#define CSR_HTIMEDELTA 0x605
+#define CSR_VSTIMECMP  0x24d
+#define CSR_TIME       0xc01
+#define HVIP_VSSIP     (1UL << DVEXT_IRQ_VSSI)
+#define HVIP_VSTIP     (1UL << DVEXT_IRQ_VSTI)
+#define HVIP_VSEIP     (1UL << DVEXT_IRQ_VSEI)
 
 #define HSTATUS_SPV  (1UL << 7)
 #define HSTATUS_SPVP (1UL << 8)
@@ -315,6 +324,32 @@ static int two_step(ul cause, const char *at)
  */
 static volatile long h1_free, h1_own, h1_done;
 
+/* Posted interrupts across harts (test_posts): hart 1 posts when told to. */
+static struct dvext_vcpu_entry vtab[2] __attribute__((aligned(64)));
+static volatile long post_cmd, post_done; /* round number; -1 ends */
+static volatile ul post_val;
+
+static void hart1_posts(void)
+{
+	long seen = 0, r;
+
+	csrw(DVEXT_CSR_H_VCPUTAB, (ul)vtab);
+	csrw(DVEXT_CSR_H_VCPUNUM, 2);
+	csrw(DVEXT_CSR_H_VCPU, 1);
+	for (;;) {
+		while ((r = post_cmd) == seen)
+			;
+		if (r < 0)
+			break;
+		csrw(DVEXT_CSR_HU_VITR, post_val);
+		seen = r;
+		__atomic_store_n(&post_done, r, __ATOMIC_RELEASE);
+	}
+	csrw(DVEXT_CSR_H_VCPUTAB, 0);
+	csrw(DVEXT_CSR_H_VCPUNUM, 0);
+	post_done = -1;
+}
+
 void hart1_main(void);
 void hart1_main(void)
 {
@@ -325,6 +360,7 @@ void hart1_main(void)
 		h1_own = run_guest(g_load, RUN_VS, OUT_PAGE);
 	pmc_clear_all();
 	h1_done = 1;
+	hart1_posts();
 }
 
 static void test_two_harts(void)
@@ -350,6 +386,127 @@ static void test_two_harts(void)
 	      "pmc: CLEAR_ALL on hart 1 leaves hart 0's V entries");
 	check(pmc_clear_all() == 0 && run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_VSEC,
 	      "pmc: hart 0 clears its own V entries");
+}
+
+/* One post from hart 1 (round r), waited for. */
+static int post_from_hart1(long r, ul val)
+{
+	long spin;
+
+	post_val = val;
+	__atomic_store_n(&post_cmd, r, __ATOMIC_RELEASE);
+	for (spin = 0; __atomic_load_n(&post_done, __ATOMIC_ACQUIRE) != r; spin++)
+		if (spin > 100000000)
+			return 0;
+	return 1;
+}
+
+/*
+ * Posting to a vCPU that runs on another hart (docs/dv-ext.md, "Posted
+ * virtual interrupts"). Hart 0 plays vCPU 0, hart 1 posts. With parallel
+ * harts (no icount: MTTCG) the stress part checks the ordering the DV-driver
+ * relies on when it takes a vCPU off a hart: once the write of h_enable.EN=0
+ * has executed, no post changes this hart's hvip any more (it goes to the
+ * vCPU table), and no post is lost.
+ */
+static void test_posts(void)
+{
+	const long rounds = 20000;
+	long r, spin, late = 0, lost = 0, dup = 0;
+	ul a, b, t, t0;
+
+	if (!h1_done) {
+		puts_("ok - post: across harts # SKIP hart 1 not running\n");
+		return;
+	}
+	csrw(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
+	csrw(CSR_HVIP, 0);
+	vtab[0].pending = 0;
+	csrw(DVEXT_CSR_H_VCPUTAB, (ul)vtab);
+	csrw(DVEXT_CSR_H_VCPUNUM, 2);
+	csrw(DVEXT_CSR_H_VCPU, 0);
+	csrw(DVEXT_CSR_H_DELEG, 0);
+	csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN);
+	check(post_from_hart1(1, DVEXT_HU_VITR(0, DVEXT_IRQ_VSSI)) &&
+		      csrr(CSR_HVIP) == HVIP_VSSIP && vtab[0].pending == 0,
+	      "post: a post from hart 1 to the vCPU running on hart 0 sets hart 0's hvip, "
+	      "not the table");
+	csrw(CSR_HVIP, 0);
+	csrw(DVEXT_CSR_H_ENABLE, 0);
+	check(post_from_hart1(2, DVEXT_HU_VITR(0, DVEXT_IRQ_VSEI)) && csrr(CSR_HVIP) == 0 &&
+		      vtab[0].pending == HVIP_VSEIP,
+	      "post: with EN=0 on hart 0 the post goes to vCPU 0's table entry");
+	vtab[0].pending = 0;
+
+	/* At most 200 ms of guest time: under icount the harts take turns, and
+	 * each round then costs two turns; the stress needs parallel harts. */
+	t0 = csrr(CSR_TIME);
+	for (r = 3; r < 3 + rounds && csrr(CSR_TIME) - t0 < 2000000; r++) {
+		csrw(CSR_HVIP, 0);
+		__atomic_store_n(&vtab[0].pending, 0, __ATOMIC_SEQ_CST);
+		csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN);
+		post_val = DVEXT_HU_VITR(0, DVEXT_IRQ_VSSI);
+		__atomic_store_n(&post_cmd, r, __ATOMIC_RELEASE);
+		for (spin = r % 97; spin > 0; spin--)
+			asm volatile("");
+		csrw(DVEXT_CSR_H_ENABLE, 0);
+		a = csrr(CSR_HVIP) & HVIP_VSSIP;
+		for (spin = 0; __atomic_load_n(&post_done, __ATOMIC_ACQUIRE) != r; spin++)
+			if (spin > 100000000)
+				break;
+		b = csrr(CSR_HVIP) & HVIP_VSSIP;
+		t = __atomic_load_n(&vtab[0].pending, __ATOMIC_SEQ_CST) & HVIP_VSSIP;
+		late += b && !a;
+		lost += !b && !t;
+		dup += b && t;
+	}
+	csrw(CSR_HVIP, 0);
+	post_cmd = -1;
+	for (spin = 0; post_done != -1 && spin < 100000000; spin++)
+		;
+	note("post stress rounds", r - 3);
+	check(late == 0, "post: no post lands in hvip after h_enable.EN=0 (the driver's save "
+			 "path reads hvip right after)");
+	if (late)
+		note("late posts", late);
+	check(lost == 0 && dup == 0,
+	      "post: every post of the stress is in hvip or in the table, once");
+	if (lost || dup)
+		note("lost/dup posts", lost << 32 | dup);
+	csrw(DVEXT_CSR_H_VCPUTAB, 0);
+	csrw(DVEXT_CSR_H_VCPUNUM, 0);
+	csrw(CSR_HIDELEG, 0);
+}
+
+/*
+ * Disarming the guest timer: after vstimecmp = -1 no VSTIP may stay
+ * pending (the DV-driver disarms it when it takes a vCPU off a hart, and a
+ * stale VSTIP is an interrupt nobody clears). Without icount the QEMU timer
+ * fires in another thread than the hart's, so arm it close to now, let it
+ * (nearly) expire, and disarm, many times.
+ */
+static void test_vstimer_disarm(void)
+{
+	const long rounds = 20000;
+	long r, stale = 0;
+	ul now;
+
+	csrw(CSR_HTIMEDELTA, 0);
+	now = csrr(CSR_TIME) + 1000000;
+	csrw(CSR_VSTIMECMP, now);
+	check(csrr(CSR_VSTIMECMP) == now, "timer: vstimecmp is writable from HS (Sstc)");
+	for (r = 0; r < rounds; r++) {
+		now = csrr(CSR_TIME);
+		csrw(CSR_VSTIMECMP, now + (r % 4));
+		while (csrr(CSR_TIME) < now + (r % 3))
+			;
+		csrw(CSR_VSTIMECMP, -1UL);
+		stale += !!(csrr(CSR_HIP) & HVIP_VSTIP);
+	}
+	note("vstimecmp disarm rounds", rounds);
+	check(stale == 0, "timer: after vstimecmp = -1 VSTIP is never left pending");
+	if (stale)
+		note("stale VSTIP", stale);
 }
 
 static void test_redirect(void)
@@ -417,6 +574,8 @@ int main(void)
 	test_pmc_api();
 	test_pmc_effect();
 	test_two_harts();
+	test_posts();
+	test_vstimer_disarm();
 	test_redirect();
 	finish();
 }
