@@ -295,13 +295,22 @@ static void dv_put(struct dv_thread *t)
 	/* This VMID may be KVM's too: leave no translation of ours behind. */
 	hfence_gvma_vmid(vm->vmid);
 
+	/*
+	 * The guest's VS interrupt enables live in the hart's mie (vsie is
+	 * its alias while hideleg delegates the bits). Left set, they would
+	 * turn any VS-level bit still pending in hvip into an HS interrupt
+	 * (cause 2/6/10) once the host's hideleg is back, one Linux has no
+	 * handler for and cannot clear: an interrupt storm. So clear them
+	 * and hvip while hideleg is still ours, then give back the host's.
+	 */
+	csr_write(CSR_VSIE, 0);
+	csr_write(CSR_HVIP, h->hvip);
 	csr_write(CSR_HGATP, h->hgatp);
 	csr_write(CSR_HSTATUS, h->hstatus);
 	csr_write(CSR_HEDELEG, h->hedeleg);
 	csr_write(CSR_HIDELEG, h->hideleg);
 	csr_write(CSR_HCOUNTEREN, h->hcounteren);
 	csr_write(CSR_HENVCFG, h->henvcfg);
-	csr_write(CSR_HVIP, h->hvip);
 	t->loaded = false;
 	t->st.sched_out++;
 }
