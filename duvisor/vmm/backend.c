@@ -378,10 +378,11 @@ static void sync_ext(struct dv_vcpu *v)
 	unsigned long hvip = dv_csr_read(DVEXT_CSR_HU_HVIP);
 	bool level = __atomic_load_n(&v->ext_level, __ATOMIC_ACQUIRE);
 
+	/* csrc/csrs: other harts may post VSSIP meanwhile */
 	if (!level && (hvip & HVIP_VSEIP))
-		dv_csr_write(DVEXT_CSR_HU_HVIP, hvip & ~HVIP_VSEIP);
+		dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
 	else if (level && !(hvip & HVIP_VSEIP))
-		dv_csr_write(DVEXT_CSR_HU_HVIP, hvip | HVIP_VSEIP);
+		dv_csr_set(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
 }
 
 static int dv_vcpu_run(struct vcpu *vcpu)
@@ -510,9 +511,7 @@ static int post(struct dv_vcpu *target, unsigned irq)
 
 	if (err)
 		return err;
-	/* (DVEXT_HU_VITR() pastes UL onto its argument: literals only.) */
-	dv_csr_write(DVEXT_CSR_HU_VITR,
-		     (u64)target->vcpu->id | (u64)irq << DVEXT_HU_VITR_IRQ_SHIFT);
+	dv_csr_write(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(target->vcpu->id, irq));
 	if (dv_self->v)
 		dv_stat_inc(dv_self->v, DV_POST);
 	wake(target);
@@ -531,15 +530,13 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 			return post(v, DVEXT_IRQ_VSEI);
 		/* Another hart's hvip is out of reach: its next entry syncs it. */
 		if (self)
-			dv_csr_write(DVEXT_CSR_HU_HVIP,
-				     dv_csr_read(DVEXT_CSR_HU_HVIP) & ~HVIP_VSEIP);
+			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
 		return 0;
 	case IRQ_S_SOFT:
 		if (level)
 			return post(v, DVEXT_IRQ_VSSI);
 		if (self)
-			dv_csr_write(DVEXT_CSR_HU_HVIP,
-				     dv_csr_read(DVEXT_CSR_HU_HVIP) & ~HVIP_VSSIP);
+			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSSIP);
 		return 0;
 	default:
 		return -ENOTSUP;

@@ -14,9 +14,11 @@
 unsigned long fake_csr_read(unsigned csr);
 void fake_csr_write(unsigned csr, unsigned long val);
 void fake_huflushgpa(gpa_t gpa);
-#define dv_csr_read(csr)       fake_csr_read(csr)
-#define dv_csr_write(csr, val) fake_csr_write(csr, val)
-#define dv_huflushgpa(gpa)     fake_huflushgpa(gpa)
+#define dv_csr_read(csr)	fake_csr_read(csr)
+#define dv_csr_write(csr, val)	fake_csr_write(csr, val)
+#define dv_csr_set(csr, bits)	fake_csr_write(csr, fake_csr_read(csr) | (bits))
+#define dv_csr_clear(csr, bits) fake_csr_write(csr, fake_csr_read(csr) & ~(unsigned long)(bits))
+#define dv_huflushgpa(gpa)	fake_huflushgpa(gpa)
 #else
 #define DV_STR_(x) #x
 #define DV_STR(x)  DV_STR_(x)
@@ -28,6 +30,12 @@ void fake_huflushgpa(gpa_t gpa);
 	})
 #define dv_csr_write(csr, val) \
 	__asm__ volatile("csrw " DV_STR(csr) ", %0" : : "r"((unsigned long)(val)) : "memory")
+/* Atomic set/clear of bits (csrs/csrc): a read-modify-write in C would undo
+ * a bit another hart posted into hvip in between. */
+#define dv_csr_set(csr, bits) \
+	__asm__ volatile("csrs " DV_STR(csr) ", %0" : : "r"((unsigned long)(bits)) : "memory")
+#define dv_csr_clear(csr, bits) \
+	__asm__ volatile("csrc " DV_STR(csr) ", %0" : : "r"((unsigned long)(bits)) : "memory")
 /* HUFLUSHGPA: HFENCE.GVMA rs1 = GPA >> 2, rs2 = x0, executed in HU. */
 static inline void dv_huflushgpa(gpa_t gpa)
 {

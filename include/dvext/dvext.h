@@ -12,9 +12,11 @@
 #define DVEXT_DVEXT_H
 
 #ifdef __ASSEMBLER__
-#define DVEXT_UL(x) x
+#define DVEXT_UL(x)  x
+#define DVEXT_ULC(x) (x)
 #else
-#define DVEXT_UL(x) x##UL
+#define DVEXT_UL(x)  x##UL		  /* literals only */
+#define DVEXT_ULC(x) ((unsigned long)(x)) /* any expression */
 #endif
 
 #define DVEXT_ABI_VERSION 1
@@ -84,9 +86,10 @@
 #define DVEXT_HU_VITR_VCPU_MASK	 DVEXT_UL(0xffffffff)
 #define DVEXT_HU_VITR_IRQ_SHIFT	 32
 #define DVEXT_HU_VITR_IRQ_MASK	 (DVEXT_UL(0xff) << DVEXT_HU_VITR_IRQ_SHIFT)
-#define DVEXT_HU_VITR(vcpu, irq)            \
-	(((vcpu)&DVEXT_HU_VITR_VCPU_MASK) | \
-	 ((DVEXT_UL(irq) << DVEXT_HU_VITR_IRQ_SHIFT) & DVEXT_HU_VITR_IRQ_MASK))
+/* vcpu and irq may be any integer expressions (variables, not only literals) */
+#define DVEXT_HU_VITR(vcpu, irq)                       \
+	((DVEXT_ULC(vcpu) & DVEXT_HU_VITR_VCPU_MASK) | \
+	 ((DVEXT_ULC(irq) << DVEXT_HU_VITR_IRQ_SHIFT) & DVEXT_HU_VITR_IRQ_MASK))
 
 /* interrupt numbers that can be posted (bit numbers of hvip/mip) */
 #define DVEXT_IRQ_VSSI 2

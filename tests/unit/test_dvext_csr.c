@@ -145,6 +145,15 @@ static void test_encodings(void **state)
 	assert_int_equal(offsetof(struct dvext_vcpu_entry, pending), DVEXT_VCPU_ENTRY_PENDING);
 	assert_true(DVEXT_SBI_EXT_PMC >= 0x08000000 && DVEXT_SBI_EXT_PMC <= 0x08ffffff);
 	assert_int_equal(DVEXT_HU_VITR(3, DVEXT_IRQ_VSEI), 0xa00000003UL);
+	{
+		/* not only literals: variables of any integer type, expressions */
+		volatile unsigned int id = 7;
+		volatile unsigned char irq = DVEXT_IRQ_VSSI;
+
+		assert_int_equal(DVEXT_HU_VITR(id, irq), 0x200000007UL);
+		assert_int_equal(DVEXT_HU_VITR(id + 1, irq + 4), 0x600000008UL);
+		assert_int_equal(DVEXT_HU_VITR(0x1ffffffffUL, 0x1ff), 0xffffffffffUL);
+	}
 }
 
 int main(void)
