@@ -7,7 +7,15 @@
 	.section .text.init
 	.globl _start
 _start:
-	bnez a0, secondary /* only the boot hart runs main() */
+	/*
+	 * Only the boot hart runs main(): the first hart here. With parallel
+	 * harts (MTTCG) OpenSBI's boot hart may be hart 1; the other hart
+	 * arrives later, started by main() through SBI HSM.
+	 */
+	la t0, boot_claim
+	li t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez t1, secondary
 	la sp, __stack_top
 	la t0, __tstack_top
 	csrw sscratch, t0
@@ -19,7 +27,9 @@ _start:
 	sd zero, 0(t0)
 	addi t0, t0, 8
 	j 1b
-2:	call main
+2:	la t0, boot_hart
+	sd a0, 0(t0)
+	call main
 park:
 	wfi
 	j park
@@ -183,3 +193,12 @@ guest_ctx:
 	.globl in_guest
 in_guest:
 	.space 8
+
+	.data
+	.balign 8
+boot_claim:
+	.word 0
+	.word 0
+	.globl boot_hart
+boot_hart:
+	.dword 0
