@@ -5,6 +5,9 @@
  * each VMM is expected to do with it (which exits, how many) lives in
  * microbench/expect.csv, checked against the VMM's --stats by the driver.
  */
+#include <string.h>
+
+#include "dvext/dvext.h"
 #include "microbench.h"
 
 #define PAGE			  4096UL
@@ -203,6 +206,69 @@ static void finish_vipi(struct mb_ctx *c)
 	dv_local_irq_disable();
 	dv_irq_disable(DV_IRQ_SOFT);
 	dv_irq_handler(NULL);
+}
+
+/* ---- virtual IPI posted from V mode: the guest writes hu_vitr itself ----
+ * The same ping-pong, but each IPI is a guest write of hu_vitr (DV-Ext's
+ * V-mode posted interrupt, h_enable.VPOST): no exit on the sender, none on
+ * the receiver. Only where the VMM says so (/chosen "duvisor,vpost", DuVisor
+ * --vpost); elsewhere the write would be an illegal instruction. */
+static inline void vpost_ipi(unsigned long hart)
+{
+	unsigned long v = DVEXT_HU_VITR(hart, DVEXT_IRQ_VSSI);
+
+	__asm__ volatile("csrw %0, %1" ::"i"(DVEXT_CSR_HU_VITR), "r"(v) : "memory");
+}
+
+static void vpost_irq(unsigned long cause)
+{
+	if (cause == DV_IRQ_SOFT && dv_hartid() == 1)
+		vpost_ipi(0);
+}
+
+static const char *prep_vipi_vpost(struct mb_ctx *c)
+{
+	const char *how = dv_chosen("duvisor,vpost");
+	uint64_t until;
+
+	(void)c;
+	if (!how || strcmp(how, "hu_vitr"))
+		return "not supported: the VMM lets the guest post no interrupt from V mode "
+		       "(no /chosen duvisor,vpost; DuVisor needs --vpost)";
+	if (dv_hart_status(1) != 1 /* STOPPED */)
+		return "needs a second vCPU (--cpus 2)";
+	dv_irq_handler(vpost_irq);
+	dv_irq_enable(DV_IRQ_SOFT);
+	dv_local_irq_enable();
+	partner_ready = partner_stop = 0;
+	if (dv_hart_start(1, vipi_partner, NULL))
+		return "SBI HSM could not start vCPU 1";
+	until = dv_rdtime() + mb_timebase();
+	while (!partner_ready && dv_rdtime() < until)
+		;
+	return partner_ready ? NULL : "vCPU 1 did not come up within 1 s";
+}
+
+static void run_vipi_vpost(struct mb_ctx *c, uint64_t n)
+{
+	volatile unsigned long *got = &dv_irq_count[0][DV_IRQ_SOFT];
+	uint64_t t0 = dv_rdtime(), t1;
+
+	for (uint64_t i = 0; i < n; i++) {
+		unsigned long before = *got;
+		uint64_t until = dv_rdtime() + mb_timebase();
+
+		vpost_ipi(1);
+		while (*got == before) {
+			if (dv_rdtime() > until) {
+				dv_check(false, "vipi-vpost: no IPI back from vCPU 1 within 1 s");
+				c->ns = 0;
+				return;
+			}
+		}
+	}
+	t1 = dv_rdtime();
+	c->ns = ticks_to_ns(t1 - t0) / 2;
 }
 
 /* ---- timer: programming it (SBI set_timer), and its expiry ---- */
@@ -450,6 +516,13 @@ const struct mb_bench mb_benches[] = {
 	  .iterations = PRIMITIVE,
 	  .prepare = prep_vipi,
 	  .run = run_vipi,
+	  .finish = finish_vipi },
+	{ .name = "vipi-vpost",
+	  .param = "one-way=rtt/2",
+	  .kind = MB_TIME_NS,
+	  .iterations = PRIMITIVE,
+	  .prepare = prep_vipi_vpost,
+	  .run = run_vipi_vpost,
 	  .finish = finish_vipi },
 	{ .name = "vext",
 	  .param = "ring-to-handler",

@@ -5,13 +5,13 @@
 #   make bench-host   native group on the build machine (Google Benchmark, JSON)
 #   make plots        redraw figures and the summary from results/
 MB_SRCS := microbench/microbench.c microbench/benches.c
-MB_DEPS := $(MB_SRCS) microbench/microbench.h $(GUEST_DEPS)
+MB_DEPS := $(MB_SRCS) microbench/microbench.h include/dvext/dvext.h $(GUEST_DEPS)
 MICROBENCH := $(B)/microbench/microbench
 TARGETS += $(MICROBENCH).elf $(MICROBENCH).bin
 
 $(MICROBENCH).elf: $(MB_DEPS)
 	@mkdir -p $(@D)
-	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -Imicrobench -T guests/baremetal/guest.ld -o $@ \
+	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -Imicrobench -Iinclude -T guests/baremetal/guest.ld -o $@ \
 		$(GUEST_LIB) $(MB_SRCS)
 
 $(MICROBENCH).bin: $(MICROBENCH).elf

@@ -23,6 +23,7 @@ enum {
 	OPT_STATS,
 	OPT_REBOOTS,
 	OPT_VERSION,
+	OPT_VPOST,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "dtb-out", required_argument, NULL, OPT_DTB_OUT },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "reboots", required_argument, NULL, OPT_REBOOTS },
+	{ "vpost", no_argument, NULL, OPT_VPOST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
@@ -64,6 +66,8 @@ void vm_config_usage(const char *prog, int fd)
 		"      --dtb-out FILE        write the generated device tree to FILE\n"
 		"      --stats               print per-vCPU exit counters when the guest stops\n"
 		"      --reboots N           guest resets to honour before stopping (default 0)\n"
+		"      --vpost               DuVisor: the guest posts interrupts (IPIs) itself by\n"
+		"                            writing hu_vitr from V mode (/chosen duvisor,vpost)\n"
 		"  -h, --help                this text\n"
 		"      --version             version\n"
 		"Exit status: the guest's (0 after a clean shutdown), 1 for a VMM error,\n"
@@ -309,6 +313,9 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_v
 				return vmm_error(EINVAL, "--reboots must be 0 to 1000, not '%s'",
 						 optarg);
 			cfg->reboots = v;
+			break;
+		case OPT_VPOST:
+			cfg->vpost = true;
 			break;
 		case 'h':
 			vm_config_usage(argv[0], 1);

@@ -117,6 +117,9 @@ int vm_fdt_build(struct vm *vm, void *fdt, size_t size)
 	err |= fdt_property_string(fdt, "duvisor,vmm", vm->ops ? vm->ops->name : "none");
 	snprintf(path, sizeof(path), "/soc/doorbell@%llx", (unsigned long long)MM_DOORBELL_BASE);
 	err |= fdt_property_string(fdt, "duvisor,irq-doorbell", path);
+	/* The guest may post: hu_vitr = hart id | irq << 32 (docs/dv-ext.md). */
+	if (vm->vpost)
+		err |= fdt_property_string(fdt, "duvisor,vpost", "hu_vitr");
 	if (vm->initrd_end > vm->initrd_start) {
 		err |= fdt_property_u64(fdt, "linux,initrd-start", vm->initrd_start);
 		err |= fdt_property_u64(fdt, "linux,initrd-end", vm->initrd_end);

@@ -398,6 +398,11 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 		fprintf(stderr, "%s: %s\n", vmm_prog, vmm_last_error());
 		return EXIT_USAGE;
 	}
+	if (cfg.vpost && !ops->vpost) {
+		fprintf(stderr, "%s: --vpost: the %s backend has no V-mode posted interrupts\n",
+			vmm_prog, ops->name);
+		return EXIT_USAGE;
+	}
 	if (check_inputs(&cfg))
 		return fail(NULL);
 

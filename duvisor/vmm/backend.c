@@ -6,7 +6,9 @@
  * hu_vitr from whichever thread raises them (the thread registers as an I/O
  * thread the first time); a vCPU blocked in WFI sleeps on a futex that every
  * post to it bumps. The guest timer is vstimecmp (Sstc): it fires without
- * an exit.
+ * an exit. With --vpost the VM is created with DUVISOR_VM_VPOST and the
+ * guest (told by /chosen "duvisor,vpost") posts IPIs itself, writing hu_vitr
+ * from V mode with no exit on either side.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -173,6 +175,8 @@ static int dv_init(struct vm *vm)
 		d->info.pool_size = pool_size_for(d->info.mem_size, d->page_size);
 	}
 	d->info.nr_vcpus = vm->nr_vcpus;
+	if (vm->cfg->vpost)
+		d->info.flags |= DUVISOR_VM_VPOST;
 	if (ioctl(d->fd, DUVISOR_CREATE_VM, &d->info)) {
 		int err = errno;
 
@@ -192,6 +196,8 @@ static int dv_init(struct vm *vm)
 		d->pool = NULL;
 		return vmm_error(errno, "mmap of the stage-2 pool: %s", strerror(errno));
 	}
+	d->vpost = vm->cfg->vpost;
+	vm->vpost = d->vpost; /* the device tree tells the guest */
 	dv_s2_init(d);
 	if (ioctl(d->fd, DUVISOR_SET_DELEG, &deleg))
 		return vmm_error(errno, "DUVISOR_SET_DELEG: %s", strerror(errno));
@@ -447,6 +453,12 @@ void dv_vcpu_block(struct dv_vcpu *v)
 		ts.tv_nsec = ns % 1000000000ULL;
 		tsp = &ts;
 	}
+	if (d->vpost && (!tsp || ts.tv_sec || ts.tv_nsec > DV_VPOST_WFI_NS)) {
+		/* A V-mode post to us lands in the vCPU table and wakes nobody. */
+		ts.tv_sec = 0;
+		ts.tv_nsec = DV_VPOST_WFI_NS;
+		tsp = &ts;
+	}
 	dv_stat_inc(v, DV_WFI_SLEEP);
 	futex(&v->wake_seq, FUTEX_WAIT_PRIVATE, seq, tsp);
 out:
@@ -514,6 +526,8 @@ static int post(struct dv_vcpu *target, unsigned irq)
 	dv_csr_write(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(target->vcpu->id, irq));
 	if (dv_self->v)
 		dv_stat_inc(dv_self->v, DV_POST);
+	else
+		dv_stat_inc(target, DV_POST_IO); /* a device's I/O thread: counted at the target */
 	wake(target);
 	return 0;
 }
@@ -584,6 +598,7 @@ const struct vmm_backend_ops dv_backend_ops = {
 	.name = "duvisor",
 	.max_vcpus = VMM_MAX_VCPUS,
 	.hsm_in_backend = false,
+	.vpost = true,
 	.init = dv_init,
 	.destroy = dv_destroy,
 	.map = dv_map,

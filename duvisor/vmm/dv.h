@@ -47,6 +47,7 @@ enum dv_stat {
 	DV_MMIO_REFETCH, /* instruction fetch failed: guest resumed to refault */
 	DV_WFI_SLEEP,	 /* WFIs that blocked in the kernel (futex) */
 	DV_POST,	 /* interrupts posted through hu_vitr by this thread */
+	DV_POST_IO,	 /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
 	DV_WAKE,	 /* futex wakes of a blocked vCPU */
 	DV_STAT__NR,
 };
@@ -63,6 +64,7 @@ struct dv_vm {
 	u64 page_size; /* stage-2 granule on a fault: 4 KiB or 2 MiB */
 	u64 htimedelta;
 	u64 timebase;
+	bool vpost; /* created with DUVISOR_VM_VPOST: the guest writes hu_vitr */
 };
 
 struct dv_vcpu {
@@ -85,6 +87,10 @@ struct dv_vcpu {
 	struct duvisor_thread_stats drv;
 	u64 nvcsw, nivcsw;
 };
+
+/* With V-mode posting a post to a vCPU blocked in WFI lands in the vCPU
+ * table, which DuVisor cannot see: such a WFI sleeps at most this long. */
+#define DV_VPOST_WFI_NS 1000000
 
 /* Failed instruction fetches at one pc before the guest gets an access fault. */
 #define DV_REFETCH_MAX 1000

@@ -26,6 +26,7 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_MMIO_REFETCH] = "mmio_refetch",
 	[DV_WFI_SLEEP] = "wfi_sleep",
 	[DV_POST] = "posted",
+	[DV_POST_IO] = "io_posted",
 	[DV_WAKE] = "wakes",
 };
 

@@ -51,6 +51,7 @@ struct vm_config {
 	enum console_in console_in;
 	bool stats;
 	unsigned reboots; /* guest resets to honour before stopping */
+	bool vpost;	  /* V-mode posted interrupts (backends with vpost only) */
 };
 
 /* Fill cfg from argv. Returns 0, 1 when --help or --version was printed,

@@ -132,6 +132,8 @@ struct vmm_backend_ops {
 	unsigned max_vcpus;
 	/* The backend parks secondary harts and runs SBI HSM itself (KVM). */
 	bool hsm_in_backend;
+	/* The backend can let the guest post interrupts from V mode (--vpost). */
+	bool vpost;
 
 	/* Open the hypervisor and create the VM; on failure vmm_error() says why. */
 	int (*init)(struct vm *vm);
@@ -180,6 +182,7 @@ struct vm {
 	struct mmio_bus bus;
 	u64 timebase_freq;
 	char isa[64];
+	bool vpost; /* the guest may write hu_vitr (set by the backend's init) */
 
 	struct plic *plic;
 	struct uart *uart;
