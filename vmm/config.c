@@ -66,8 +66,6 @@ void vm_config_usage(const char *prog, int fd)
 		"      --dtb-out FILE        write the generated device tree to FILE\n"
 		"      --stats               print per-vCPU exit counters when the guest stops\n"
 		"      --reboots N           guest resets to honour before stopping (default 0)\n"
-		"      --vpost               DuVisor: the guest posts interrupts (IPIs) itself by\n"
-		"                            writing hu_vitr from V mode (/chosen duvisor,vpost)\n"
 		"  -h, --help                this text\n"
 		"      --version             version\n"
 		"Exit status: the guest's (0 after a clean shutdown), 1 for a VMM error,\n"
@@ -318,6 +316,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_v
 			cfg->vpost = true;
 			break;
 		case 'h':
+			cfg->help = true;
 			vm_config_usage(argv[0], 1);
 			return 1;
 		case OPT_VERSION:

@@ -392,8 +392,15 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 
 	vmm_prog = basename(argv[0]);
 	err = vm_config_parse(&cfg, argc, argv, ops->max_vcpus);
-	if (err == 1)
+	if (err == 1) {
+		/* Listed only where the backend has it: scripts probe --help. */
+		if (cfg.help && ops->vpost)
+			dprintf(1, "      --vpost               the guest posts its IPIs itself, "
+				   "writing "
+				   "hu_vitr from V mode\n"
+				   "                            (/chosen duvisor,vpost)\n");
 		return 0;
+	}
 	if (err) {
 		fprintf(stderr, "%s: %s\n", vmm_prog, vmm_last_error());
 		return EXIT_USAGE;

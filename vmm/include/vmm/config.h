@@ -52,6 +52,7 @@ struct vm_config {
 	bool stats;
 	unsigned reboots; /* guest resets to honour before stopping */
 	bool vpost;	  /* V-mode posted interrupts (backends with vpost only) */
+	bool help;	  /* --help was printed */
 };
 
 /* Fill cfg from argv. Returns 0, 1 when --help or --version was printed,
