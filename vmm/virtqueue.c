@@ -136,44 +136,40 @@ bool virtq_wants_interrupt(struct virtq *vq)
 	return !(__atomic_load_n(&vq->avail_h[0], __ATOMIC_RELAXED) & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *buf, size_t len)
+/* Copy between a scatter list (from byte off) and a flat buffer. */
+static size_t iov_copy(const struct iovec *iov, unsigned n, size_t off, u8 *buf, size_t len,
+		       bool to_buf)
 {
 	size_t done = 0;
 
 	for (unsigned i = 0; i < n && done < len; i++) {
 		size_t l = iov[i].iov_len;
+		u8 *seg;
 
 		if (off >= l) {
 			off -= l;
 			continue;
 		}
+		seg = (u8 *)iov[i].iov_base + off;
 		l -= off;
 		if (l > len - done)
 			l = len - done;
-		memcpy((u8 *)buf + done, (u8 *)iov[i].iov_base + off, l);
+		if (to_buf)
+			memcpy(buf + done, seg, l);
+		else
+			memcpy(seg, buf + done, l);
 		done += l;
 		off = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned n, size_t off, void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, len, true);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned n, size_t off, const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned i = 0; i < n && done < len; i++) {
-		size_t l = iov[i].iov_len;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		l -= off;
-		if (l > len - done)
-			l = len - done;
-		memcpy((u8 *)iov[i].iov_base + off, (const u8 *)buf + done, l);
-		done += l;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, (u8 *)buf, len, false);
 }
