@@ -62,57 +62,7 @@ void hu_ehb_entry(void);
 extern char g_load_at[], g_store_at[], g_ill_at[];
 
 /* ---- console, results, exit ---- */
-#define UART ((volatile uint8_t *)0x10000000UL)
-static void putc_(char c)
-{
-	while (!(UART[5] & 0x20))
-		;
-	UART[0] = (uint8_t)c;
-}
-static void puts_(const char *s)
-{
-	while (*s)
-		putc_(*s++);
-}
-static void putx(ul v)
-{
-	int i;
-
-	puts_("0x");
-	for (i = 0; i < 16; i++)
-		putc_("0123456789abcdef"[(v >> (60 - 4 * i)) & 15]);
-}
-static void putu(ul v)
-{
-	char b[24];
-	int i = 23;
-
-	b[i] = 0;
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	puts_(&b[i]);
-}
-static int failed, passed;
-static void check(int cond, const char *what)
-{
-	puts_(cond ? "ok - " : "not ok - ");
-	puts_(what);
-	puts_("\n");
-	if (cond)
-		passed++;
-	else
-		failed++;
-}
-static void note(const char *what, ul v)
-{
-	puts_("# ");
-	puts_(what);
-	puts_(" ");
-	putx(v);
-	puts_("\n");
-}
+#include "report.h"
 
 struct sbiret {
 	long error;

@@ -65,61 +65,7 @@ void hu_trap(void);
 void do_huret(void);
 
 /* ---- console and exit ---- */
-#define UART ((volatile uint8_t *)0x10000000UL)
-static void putc_(char c)
-{
-	while (!(UART[5] & 0x20))
-		;
-	UART[0] = (uint8_t)c;
-}
-static void puts_(const char *s)
-{
-	while (*s)
-		putc_(*s++);
-}
-static void putx(ul v)
-{
-	char b[19];
-	int i;
-
-	b[0] = '0';
-	b[1] = 'x';
-	for (i = 0; i < 16; i++)
-		b[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
-	b[18] = 0;
-	puts_(b);
-}
-static void putu(ul v)
-{
-	char b[24];
-	int i = 23;
-
-	b[i] = 0;
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	puts_(&b[i]);
-}
-static int failed, passed;
-static void check(int cond, const char *what)
-{
-	puts_(cond ? "ok - " : "not ok - ");
-	puts_(what);
-	puts_("\n");
-	if (cond)
-		passed++;
-	else
-		failed++;
-}
-static void __attribute__((unused)) note(const char *what, ul v)
-{
-	puts_("# ");
-	puts_(what);
-	puts_(" ");
-	putx(v);
-	puts_("\n");
-}
+#include "report.h"
 static void timing(const char *what, ul v)
 {
 	puts_("TIMING ");
