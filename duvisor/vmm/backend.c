@@ -437,16 +437,23 @@ void dv_vcpu_block(struct dv_vcpu *v)
 
 	__atomic_store_n(&v->waiting, 1, __ATOMIC_SEQ_CST);
 	seq = __atomic_load_n(&v->wake_seq, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&v->kick, __ATOMIC_SEQ_CST) || vm_stopping(v->vcpu->vm) ||
-	    (dv_csr_read(DVEXT_CSR_HU_VSIP) & dv_csr_read(DVEXT_CSR_HU_VSIE)))
+	if (__atomic_load_n(&v->kick, __ATOMIC_SEQ_CST) || vm_stopping(v->vcpu->vm))
 		goto out;
+	if (dv_csr_read(DVEXT_CSR_HU_VSIP) & dv_csr_read(DVEXT_CSR_HU_VSIE)) {
+		dv_stat_inc(v, DV_WFI_PENDING);
+		goto out;
+	}
 	cmp = dv_csr_read(DVEXT_CSR_HU_VSTIMECMP);
 	if (cmp != -1UL) {
 		u64 ticks, ns;
 
 		now = rdtime() + d->htimedelta;
-		if ((long)(cmp - now) <= 0)
+		if ((long)(cmp - now) <= 0) {
+			dv_stat_inc(v, dv_csr_read(DVEXT_CSR_HU_VSIE) & (1UL << IRQ_S_TIMER)
+					       ? DV_WFI_TIMER_DUE
+					       : DV_WFI_TIMER_MASKED);
 			goto out;
+		}
 		ticks = cmp - now;
 		ns = ticks > (1ULL << 33) ? ~0ULL >> 2 : ticks * 1000000000ULL / d->timebase;
 		ts.tv_sec = ns / 1000000000ULL;

@@ -49,6 +49,10 @@ enum dv_stat {
 	DV_POST,	 /* interrupts posted through hu_vitr by this thread */
 	DV_POST_IO,	 /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
 	DV_WAKE,	 /* futex wakes of a blocked vCPU */
+	/* WFIs that returned to the guest at once, and why: */
+	DV_WFI_PENDING,	     /* an interrupt pending and enabled in vsie */
+	DV_WFI_TIMER_DUE,    /* the timer compare reached, its interrupt enabled */
+	DV_WFI_TIMER_MASKED, /* the timer compare reached, STIE clear in vsie */
 	DV_STAT__NR,
 };
 

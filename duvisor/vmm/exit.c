@@ -28,6 +28,9 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_POST] = "posted",
 	[DV_POST_IO] = "io_posted",
 	[DV_WAKE] = "wakes",
+	[DV_WFI_PENDING] = "wfi_pending",
+	[DV_WFI_TIMER_DUE] = "wfi_timer_due",
+	[DV_WFI_TIMER_MASKED] = "wfi_timer_masked",
 };
 
 void dv_inject(struct dv_vcpu *v, u64 cause, u64 tval)
