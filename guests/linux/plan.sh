@@ -36,6 +36,7 @@ for arg in $(cat /proc/cmdline); do
 		echo "DVGUEST: idle ${arg#dvtest.idle=} s from uptime=$(cut -d' ' -f1 /proc/uptime)"
 		sleep "${arg#dvtest.idle=}" || rc=1
 		echo "DVGUEST: idle done uptime=$(cut -d' ' -f1 /proc/uptime)"
+		usleep 300000 # time for bin/idle-rate's second snapshot
 		;;
 	esac
 done

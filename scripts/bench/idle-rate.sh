@@ -73,7 +73,7 @@ wait_for() {
 }
 # snap K: SIGQUIT, then wait for the K-th block to be complete
 snap() {
-	kill -QUIT "$pid"
+	kill -QUIT "$pid" || return 1
 	i=0
 	while [ "$(grep -c '^stats: backend ' $err)" -lt "$1" ]; do
 		i=$((i + 1))
@@ -83,6 +83,11 @@ snap() {
 	usleep 50000 # the rest of the block
 }
 
+# Empty before the start: the background job truncates them only once it
+# runs, and the previous run's idle marker must not be found meanwhile.
+rm -f $con $err
+: >$con
+: >$err
 $vmm --kernel "$G/Image" --initrd "$G/linux-initramfs.cpio" --mem "${RAM}M" --cpus "$n" \
 	--stats "$@" --append "console=ttyS0 quiet dvtest.idle=$secs" >$con 2>$err </dev/null &
 pid=$!
@@ -91,7 +96,7 @@ t0=$(up)
 snap 1 || fail "no counters on SIGQUIT (--stats)"
 wait_for "DVGUEST: idle done" $con $((secs * 10 + 300)) || fail "the guest did not finish idling"
 t1=$(up)
-snap 2 || fail "no counters on the second SIGQUIT"
+snap 2 || fail "no counters on the second SIGQUIT (the guest powered off first?)"
 wait "$pid"
 rc=$?
 [ $rc = 0 ] && grep -q "DVGUEST: done rc=0" $con || fail "status $rc"

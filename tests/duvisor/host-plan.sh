@@ -150,6 +150,33 @@ linux_all() {
 	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
 }
 
+# ---- SBI HSM suspend and WFI wake-up (guests/baremetal/tests/hsm.c) ----
+hsm() {
+	for n in 1 2 4; do
+		log=/tmp/hsm$n.log
+		$LIMIT $VMM --kernel $G/hsm.elf --cpus $n --append "harts=$n" --stats >$log 2>&1 </dev/null
+		rc=$?
+		show $log
+		t "$([ $rc = 0 ] && has $log "DVTEST: done, 0 failure" && ! has $log "DVTEST: FAIL" && echo 0)" \
+			"HSM suspend, $n vCPU(s): retentive and non-retentive as the SBI spec says, SUSPENDED meanwhile, bad types INVALID_PARAM; a disabled pending interrupt wakes neither WFI nor suspend ($(grep -c 'DVTEST: ok' $log) guest checks, status $rc)"
+	done
+}
+
+# ---- idle Linux guests (bin/idle-rate: exits per second of the idle window) ----
+IDLE_BOUND=100 # exits per second per vCPU
+idle() {
+	for n in 1 2 4; do
+		bin/idle-rate duvisor $VMM $n 10 >/tmp/idle$n.out 2>&1
+		rc=$?
+		sed 's/^/idle| /' /tmp/idle$n.out
+		line=$(grep '^IDLE: ' /tmp/idle$n.out)
+		ex=$(echo "$line" | sed -n 's/.* exits_per_s=\([0-9]*\).*/\1/p')
+		wfi=$(echo "$line" | sed -n 's/.* wfi_per_s=\([0-9]*\).*/\1/p')
+		t "$([ $rc = 0 ] && [ -n "$ex" ] && [ "$ex" -le $((IDLE_BOUND * n)) ] && echo 0)" \
+			"idle Linux guest, $n vCPU(s): ${ex:-?} exits/s (${wfi:-?} WFI) over 10 s, at most $IDLE_BOUND per vCPU"
+	done
+}
+
 # ---- DuVisor only ----
 hostile() {
 	tool errors
@@ -229,6 +256,7 @@ all)
 	baremetal
 	errors
 	linux_all
+	hsm
 	hostile
 	signals
 	kill_midrun
@@ -236,6 +264,8 @@ all)
 	;;
 stats)
 	baremetal
+	hsm
+	idle
 	;;
 esac
 dmesg | grep -E 'duvisor|Oops|BUG' | sed 's/^/# dmesg: /' | tail -20
