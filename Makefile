@@ -19,7 +19,7 @@ CMOCKA_LIBS := -lcmocka
 
 PLATFORM := qemu opensbi linux busybox initramfs
 
-.PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform \
+.PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
 	format format-check run-host bench plots clean clean-cache help
 .NOTPARALLEL:
 
@@ -68,6 +68,12 @@ test-unit: deps host
 
 test-platform: all
 	@tests/run platform
+
+# Flakiness hunt: every host-boot suite N times (LOAD=1: two suites at once).
+N ?= 20
+STRESS_SUITES ?= platform dvext kvm duvisor bench
+test-stress: all
+	@scripts/test-stress -n $(N) $(if $(filter 1,$(LOAD)),--load) $(STRESS_SUITES)
 
 format:
 	@git ls-files -co --exclude-standard -- '*.c' '*.h' | xargs -r clang-format -i

@@ -138,7 +138,12 @@ linux_all() {
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	log=/tmp/linuxin.log
-	(sleep 3; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+	# Type only once the guest's plan is up (at most 120 s), not after a
+	# guessed delay: a slow boot on a loaded machine must not lose the input.
+	rm -f $log
+	(i=0; while [ $i -lt 600 ] && ! grep -q "DVGUEST: shell up" $log 2>/dev/null; do
+		usleep 200000; i=$((i + 1)); done
+	 sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
 		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
 			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
 	rc=$?
@@ -193,12 +198,17 @@ kill_midrun() {
 	$VMM --kernel $G/selftest.elf --mem 256M --cpus 2 \
 		--append "harts=2 mmio=4000000000" >/tmp/kill.log 2>&1 &
 	pid=$!
-	sleep 2
+	# Wait (at most 60 s) until the VM holds its RAM, then kill it; after the
+	# kill, wait (at most 10 s) until the memory is back.
+	i=0
+	while [ $i -lt 300 ] && [ $((before - $(cmafree))) -lt 250000 ]; do usleep 200000; i=$((i + 1)); done
+	usleep 500000
 	during=$(cmafree)
 	kill -9 $pid
 	wait $pid
 	rc=$?
-	sleep 1
+	i=0
+	while [ $i -lt 50 ] && [ $((before - $(cmafree))) -ge 2048 ]; do usleep 200000; i=$((i + 1)); done
 	after=$(cmafree)
 	tool expect-idle
 	t "$([ $rc = 137 ] && [ $((before - after)) -lt 2048 ] && [ $((before - during)) -gt 250000 ] && echo 0)" \

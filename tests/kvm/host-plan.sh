@@ -127,7 +127,12 @@ linux_all() {
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	log=/tmp/linuxin.log
-	(sleep 3; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+	# Type only once the guest's plan is up (at most 120 s), not after a
+	# guessed delay: a slow boot on a loaded machine must not lose the input.
+	rm -f $log
+	(i=0; while [ $i -lt 600 ] && ! grep -q "DVGUEST: shell up" $log 2>/dev/null; do
+		usleep 200000; i=$((i + 1)); done
+	 sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
 		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
 			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
 	rc=$?
