@@ -18,6 +18,8 @@ t() { # STATUS WHAT
 }
 show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
+# console_checks: the VMM on a terminal (tests/console/checks.sh)
+. bin/console-checks.sh
 cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # dvtool's DVT-OK/DVT-FAIL lines as checks
 tool() {
@@ -138,7 +140,8 @@ linux_all() {
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	log=/tmp/linuxin.log
-	(sleep 3; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+	# Type once the guest's shell is up (input before its console opens is lost).
+	(wait_for $log "DVGUEST: shell up" 120; sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
 		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
 			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
 	rc=$?
@@ -229,6 +232,7 @@ all)
 	baremetal
 	errors
 	linux_all
+	console_checks
 	hostile
 	signals
 	kill_midrun
