@@ -2,7 +2,8 @@
 #   make deps       install the Debian packages (idempotent)
 #   make            build everything (platform is cached in $(DUVISOR_CACHE))
 #   make test       all tests; ends with "N passed, N failed, N skipped"
-#   make run-host   boot the modelled host to an interactive shell
+#   make run-host   the modelled host with both VMMs, the DV-driver and the guests; a shell
+#   make run-guest  a Linux guest on a VMM, interactive (VMM=duvisor|kvm CPUS=N MEM=256M)
 #   make bench      the paper's microbenchmarks on KVM and DuVisor
 # See README.md.
 
@@ -20,14 +21,14 @@ CMOCKA_LIBS := -lcmocka
 PLATFORM := qemu opensbi linux busybox initramfs
 
 .PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
-	format format-check run-host bench plots clean clean-cache help
+	format format-check run-host run-guest bench plots clean clean-cache help
 .NOTPARALLEL:
 
 .DEFAULT_GOAL := all
 all: deps platform host targets
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# *//'
+	@sed -n '2,9p' Makefile | sed 's/^# *//'
 
 deps:
 	@scripts/deps.sh
@@ -81,9 +82,15 @@ format:
 format-check: deps
 	@tests/run format
 
-# ---- the modelled host ----
+# ---- the modelled host, by hand (README "Try it by hand"; scripts/try) ----
+VMM ?= duvisor
+CPUS ?= 1
+MEM ?= 256M
 run-host: all
-	@scripts/host-run --interactive $(RUN_HOST_ARGS)
+	@scripts/try host $(RUN_HOST_ARGS)
+
+run-guest: all
+	@scripts/try guest --vmm $(VMM) --cpus $(CPUS) --mem $(MEM) $(RUN_HOST_ARGS)
 
 bench: all
 	@scripts/bench/run

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "vmm/console.h"
 #include "vmm/devices.h"
 #include "vmm/err.h"
 #include "vmm/fdt.h"
@@ -196,62 +196,118 @@ static int boot_vcpus(struct vm *vm)
 }
 
 /* ---- console input ---- */
-static struct termios saved_tio;
-static bool tio_saved;
 static int input_stop[2] = { -1, -1 };
 
-static void restore_tty(void)
+/* The guest's console takes bytes as fast as it reads them; while it does
+ * not (early boot, a full FIFO), wait, but stay stoppable. false: stop. */
+static bool push_input(struct vm *vm, const u8 *buf, size_t n)
 {
-	if (tio_saved)
-		tcsetattr(0, TCSANOW, &saved_tio);
+	struct pollfd stop = { .fd = input_stop[0], .events = POLLIN };
+	size_t done = 0;
+
+	while (done < n && !vm_stopping(vm)) {
+		size_t k;
+
+		if (vm->cfg->console_in == CONSOLE_IN_VIRTIO)
+			k = virtio_console_input(vm->virtio[vm->nr_virtio - 1], buf + done,
+						 n - done);
+		else
+			k = uart_rx_push(vm->uart, buf + done, n - done);
+		done += k;
+		if (!k && poll(&stop, 1, 10) > 0)
+			return false;
+	}
+	return true;
 }
 
+static void say(const char *s)
+{
+	if (write(2, s, strlen(s)) < 0)
+		return;
+}
+
+/* On a terminal: raw mode while we are its foreground job, and the escape
+ * sequence (vmm/console.h). In the background, neither read the terminal nor
+ * touch its modes; look again from time to time (the shell's fg). */
 static void *input_thread(void *arg)
 {
 	struct vm *vm = arg;
 	struct pollfd pfd[2] = { { .fd = 0, .events = POLLIN },
 				 { .fd = input_stop[0], .events = POLLIN } };
-	u8 buf[64];
+	struct console_esc esc = { 0 };
+	bool tty = isatty(0), told = false;
+	u8 buf[64], out[sizeof(buf) + 1];
+	char line[160];
 
 	for (;;) {
 		ssize_t n;
-		size_t done = 0;
+		unsigned cmds = 0;
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (tty && !console_tty_foreground(0)) {
+			console_tty_forget();
+			if (poll(&pfd[1], 1, 200) > 0)
+				break;
+			continue;
+		}
+		if (tty && !console_tty_is_raw()) {
+			if (console_tty_raw(0))
+				tty = false; /* cannot: read it as it is */
+			else if (!told) {
+				snprintf(line, sizeof(line),
+					 "%s: console on this terminal: %s x leaves, %s ? helps\n",
+					 vmm_prog, CONSOLE_ESC_NAME, CONSOLE_ESC_NAME);
+				say(line);
+				told = true;
+			}
+		}
+		/* With a terminal, wake up now and then to see whether we are still
+		 * in the foreground. */
+		if (poll(pfd, 2, tty ? 500 : -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents)
 			break;
 		if (!pfd[0].revents)
 			continue;
 		n = read(0, buf, sizeof(buf));
+		/* EIO: a read from the background (SIGTTIN is ignored). */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+			      (errno == EIO && tty && !console_tty_foreground(0))))
+			continue;
 		if (n <= 0)
 			break;
-		while (done < (size_t)n && !vm_stopping(vm)) {
-			size_t k;
-
-			if (vm->cfg->console_in == CONSOLE_IN_VIRTIO)
-				k = virtio_console_input(vm->virtio[vm->nr_virtio - 1], buf + done,
-							 n - done);
-			else
-				k = uart_rx_push(vm->uart, buf + done, n - done);
-			done += k;
-			if (!k && poll(&pfd[1], 1, 10) > 0)
-				return NULL; /* guest not reading yet: wait, but stay stoppable */
+		if (console_tty_is_raw())
+			n = console_esc_feed(&esc, buf, n, out, &cmds);
+		else
+			memcpy(out, buf, n);
+		if (cmds & CONSOLE_CMD_HELP) {
+			say("\n");
+			say(console_help);
+		}
+		if (!push_input(vm, out, n))
+			break;
+		if (cmds & CONSOLE_CMD_QUIT) {
+			vm_request_stop(vm, VM_STOP_CONSOLE, 0);
+			break;
 		}
 	}
 	return NULL;
 }
 
+static void restore_tty(void)
+{
+	console_tty_restore(0);
+}
+
 static bool start_input(struct vm *vm, pthread_t *t)
 {
-	struct termios tio;
-
 	if (vm->cfg->console_in == CONSOLE_IN_NONE || pipe(input_stop))
 		return false;
-	if (isatty(0) && !tcgetattr(0, &saved_tio)) {
-		tio = saved_tio;
-		tio.c_lflag &= ~(ICANON | ECHO);
-		tio_saved = !tcsetattr(0, TCSANOW, &tio);
+	if (isatty(0)) {
+		/* A background VMM neither stops on a read of the terminal (the
+		 * input thread does not read it then) nor on output to it or on
+		 * a change of its modes: a stopped VMM is a stopped guest. */
+		signal(SIGTTIN, SIG_IGN);
+		signal(SIGTTOU, SIG_IGN);
 		atexit(restore_tty);
 	}
 	return !pthread_create(t, NULL, input_thread, vm);
@@ -484,6 +540,11 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	case VM_STOP_SIGNAL:
 		vmm_warn("stopped by signal");
 		status = vm->status;
+		break;
+	case VM_STOP_CONSOLE:
+		fputc('\n', stderr); /* the guest's prompt is still on the line */
+		vmm_warn("left from the console (%s x)", CONSOLE_ESC_NAME);
+		status = 0;
 		break;
 	default:
 		status = EXIT_VMM_ERROR;

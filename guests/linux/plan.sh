@@ -4,6 +4,7 @@
 #   dvtest.blk   mount /dev/vda (ext2) and print guests/linux/disk/hello.txt
 #   dvtest.net   configure eth0 as 192.0.2.2/24 and ping the host at 192.0.2.1
 #   dvtest.shell an interactive shell on the console
+hostname duvisor-guest # the shared init named it after the host
 echo "DVGUEST: shell up harts=$(grep -c '^processor' /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
 rc=0
 for arg in $(cat /proc/cmdline); do

@@ -18,6 +18,8 @@ t() { # STATUS WHAT
 }
 show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
+# console_checks: the VMM on a terminal (tests/console/checks.sh)
+. bin/console-checks.sh
 cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # dvtool's DVT-OK/DVT-FAIL lines as checks
 tool() {
@@ -138,12 +140,8 @@ linux_all() {
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	log=/tmp/linuxin.log
-	# Type only once the guest's plan is up (at most 120 s), not after a
-	# guessed delay: a slow boot on a loaded machine must not lose the input.
-	rm -f $log
-	(i=0; while [ $i -lt 600 ] && ! grep -q "DVGUEST: shell up" $log 2>/dev/null; do
-		usleep 200000; i=$((i + 1)); done
-	 sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+	# Type once the guest's shell is up (input before its console opens is lost).
+	(wait_for $log "DVGUEST: shell up" 120; sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
 		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
 			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
 	rc=$?
@@ -198,17 +196,12 @@ kill_midrun() {
 	$VMM --kernel $G/selftest.elf --mem 256M --cpus 2 \
 		--append "harts=2 mmio=4000000000" >/tmp/kill.log 2>&1 &
 	pid=$!
-	# Wait (at most 60 s) until the VM holds its RAM, then kill it; after the
-	# kill, wait (at most 10 s) until the memory is back.
-	i=0
-	while [ $i -lt 300 ] && [ $((before - $(cmafree))) -lt 250000 ]; do usleep 200000; i=$((i + 1)); done
-	usleep 500000
+	sleep 2
 	during=$(cmafree)
 	kill -9 $pid
 	wait $pid
 	rc=$?
-	i=0
-	while [ $i -lt 50 ] && [ $((before - $(cmafree))) -ge 2048 ]; do usleep 200000; i=$((i + 1)); done
+	sleep 1
 	after=$(cmafree)
 	tool expect-idle
 	t "$([ $rc = 137 ] && [ $((before - after)) -lt 2048 ] && [ $((before - during)) -gt 250000 ] && echo 0)" \
@@ -239,6 +232,7 @@ all)
 	baremetal
 	errors
 	linux_all
+	console_checks
 	hostile
 	signals
 	kill_midrun

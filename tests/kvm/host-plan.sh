@@ -21,6 +21,8 @@ t() { # STATUS WHAT
 }
 show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
+# console_checks: the VMM on a terminal (tests/console/checks.sh)
+. bin/console-checks.sh
 
 # ---- bare metal ----
 baremetal() {
@@ -127,12 +129,8 @@ linux_all() {
 	t "$([ $rc = 0 ] && has $log "DVGUEST: shell up harts=1" && has $log "DVGUEST: done rc=0 " && echo 0)" \
 		"Linux: boots from a virtio-blk root file system without an initramfs (status $rc)"
 	log=/tmp/linuxin.log
-	# Type only once the guest's plan is up (at most 120 s), not after a
-	# guessed delay: a slow boot on a loaded machine must not lose the input.
-	rm -f $log
-	(i=0; while [ $i -lt 600 ] && ! grep -q "DVGUEST: shell up" $log 2>/dev/null; do
-		usleep 200000; i=$((i + 1)); done
-	 sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
+	# Type once the guest's shell is up (input before its console opens is lost).
+	(wait_for $log "DVGUEST: shell up" 120; sleep 1; printf 'echo in-$((6*7))-put\n'; sleep 1; printf 'exit\n') |
 		$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
 			--append "console=ttyS0 quiet dvtest.shell" >$log 2>&1
 	rc=$?
@@ -149,6 +147,7 @@ all)
 	baremetal
 	errors
 	linux_all
+	console_checks
 	;;
 baremetal)
 	baremetal

@@ -171,6 +171,7 @@ enum vm_stop_kind {
 	VM_STOP_RESET,
 	VM_STOP_ERROR, /* the VMM failed */
 	VM_STOP_SIGNAL,
+	VM_STOP_CONSOLE, /* the user left with the console's escape sequence */
 };
 
 struct vm {
