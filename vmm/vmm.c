@@ -41,8 +41,8 @@ static int check_inputs(const struct vm_config *cfg)
 
 	if (err)
 		return err;
-	if (cfg->initrd && access(cfg->initrd, R_OK))
-		return vmm_error(errno, "initrd '%s': %s", cfg->initrd, strerror(errno));
+	if (cfg->initrd && (err = initrd_check(cfg->initrd)))
+		return err;
 	for (unsigned i = 0; i < cfg->nr_disks; i++)
 		if (access(cfg->disks[i].path, cfg->disks[i].ro ? R_OK : R_OK | W_OK))
 			return vmm_error(errno, "disk '%s': %s", cfg->disks[i].path,
@@ -158,6 +158,15 @@ static int load_guest(struct vm *vm)
 	if (err)
 		return err;
 	vm->entry = k.entry;
+	free(vm->bootargs);
+	vm->bootargs = NULL;
+	/* A Linux guest that panics reboots at once with a warm reset: the VMM
+	 * stops with status 1 instead of leaving it waiting forever. */
+	if (k.fmt == KFMT_IMAGE &&
+	    asprintf(&vm->bootargs, "%s %s", VM_LINUX_PANIC_ARGS, cfg->append) < 0) {
+		vm->bootargs = NULL;
+		return vmm_error(ENOMEM, "out of memory");
+	}
 	vm->fdt_gpa = ALIGN_DOWN(ram_end - MM_FDT_MAX, SZ_2M);
 	if (vm->fdt_gpa < k.end)
 		return vmm_error(E2BIG, "guest RAM too small for the kernel and device tree");
@@ -433,6 +442,7 @@ static void teardown(struct vm *vm)
 	uart_destroy(vm->uart);
 	plic_destroy(vm->plic);
 	free(vm->test);
+	free(vm->bootargs);
 }
 
 int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
@@ -440,6 +450,7 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	static struct vm_config cfg;
 	static struct vm vm_store;
 	struct vm *vm = &vm_store;
+	struct vm_limits lim;
 	unsigned reboots = 0;
 	pthread_t input;
 	bool has_input;
@@ -447,7 +458,10 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	int err, status;
 
 	vmm_prog = basename(argv[0]);
-	err = vm_config_parse(&cfg, argc, argv, ops->max_vcpus);
+	lim = (struct vm_limits){ .max_vcpus = ops->max_vcpus,
+				  .max_mem = ops->max_mem,
+				  .mem_note = ops->mem_note };
+	err = vm_config_parse(&cfg, argc, argv, &lim);
 	if (err == 1) {
 		/* Listed only where the backend has it: scripts probe --help. */
 		if (cfg.help && ops->vpost)
@@ -516,10 +530,13 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	has_input = start_input(vm, &input);
 	for (;;) {
 		run_vcpus(vm);
-		if (vm->stop != VM_STOP_RESET || reboots >= cfg.reboots)
+		if ((vm->stop != VM_STOP_RESET && vm->stop != VM_STOP_PANIC) ||
+		    reboots >= cfg.reboots)
 			break;
 		reboots++;
-		vmm_warn("guest reset: rebooting (%u of %u)", reboots, cfg.reboots);
+		vmm_warn("guest %s: rebooting (%u of %u)",
+			 vm->stop == VM_STOP_PANIC ? "kernel panic (warm reset)" : "reset", reboots,
+			 cfg.reboots);
 		if (reboot(vm)) {
 			vm->stop = VM_STOP_ERROR;
 			vmm_warn("%s", vmm_last_error());
@@ -536,6 +553,12 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	case VM_STOP_RESET:
 		vmm_warn("guest requested a reset; stopping (--reboots N to honour it)");
 		status = 0;
+		break;
+	case VM_STOP_PANIC:
+		vmm_warn("guest kernel panic: it asked for a warm reset, as a Linux Image does "
+			 "after a panic (\"%s\"); stopping",
+			 VM_LINUX_PANIC_ARGS);
+		status = EXIT_VMM_ERROR;
 		break;
 	case VM_STOP_SIGNAL:
 		vmm_warn("stopped by signal");

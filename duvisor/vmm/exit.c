@@ -24,6 +24,7 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_EXIT_OTHER] = "hu_exit_other",
 	[DV_INJECT] = "injected",
 	[DV_MMIO_REFETCH] = "mmio_refetch",
+	[DV_MMIO_MISALIGNED] = "mmio_misaligned",
 	[DV_WFI_SLEEP] = "wfi_sleep",
 	[DV_POST] = "posted",
 	[DV_POST_IO] = "io_posted",
@@ -175,6 +176,14 @@ static int exit_guest_page_fault(struct dv_vcpu *v, const struct dv_trap *t)
 				  t->tval);
 			return DV_RESUME;
 		}
+	}
+	if (t->gpa & (d.width - 1)) {
+		/* Devices take naturally aligned accesses only: the guest gets the
+		 * address-misaligned exception (vanilla KVM stops the VM with EIO). */
+		dv_stat_inc(v, DV_MMIO_MISALIGNED);
+		dv_inject(v, store ? DVEXT_CAUSE_STORE_MISALIGNED : DVEXT_CAUSE_LOAD_MISALIGNED,
+			  t->tval);
+		return DV_RESUME;
 	}
 	dv_stat_inc(v, DV_EXIT_MMIO);
 	v->mmio = d;

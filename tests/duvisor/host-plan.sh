@@ -75,12 +75,28 @@ baremetal() {
 	boots=$(grep -c "DVTEST: selftest on" /tmp/rs.log)
 	t "$([ $rc = 0 ] && [ "$boots" = 3 ] && has /tmp/rs.log "guest requested a reset; stopping" && echo 0)" \
 		"guest reset: rebooted twice (--reboots 2), then stopped cleanly (boots $boots, status $rc)"
+
+	# What vanilla KVM stops the VM for (tests/kvm/host-plan.sh, kvm_stop):
+	# on DuVisor the guest gets the architectural exception.
+	$LIMIT $VMM --kernel $G/selftest.elf --append "illegal=1 misaligned=1 fetchmmio=1" --stats \
+		>/tmp/arch.log 2>&1 </dev/null
+	rc=$?
+	show /tmp/arch.log
+	has /tmp/arch.log "DVTEST: ok illegal: the guest's handler got cause 2 at "
+	t "$([ $? = 0 ] && [ $rc = 0 ] && echo 0)" \
+		"illegal instruction: the guest's own handler gets cause 2 at its pc (delegated), the VM runs on (status $rc)"
+	has /tmp/arch.log "DVTEST: ok misaligned: load: the guest's handler got cause 4" &&
+		has /tmp/arch.log "DVTEST: ok misaligned: store: the guest's handler got cause 6" &&
+		grep -q "^stats: duvisor vcpu0 .* mmio_misaligned=2 " /tmp/arch.log
+	t $? "misaligned MMIO load and store: address-misaligned exceptions (cause 4, 6) with stval = the address, counted (mmio_misaligned=2)"
+	has /tmp/arch.log "DVTEST: ok fetchmmio: the guest's handler got cause 1 at 0x100000"
+	t $? "instruction fetch from a device: instruction access fault (cause 1) at its address"
 }
 
 err() { # WHAT EXPECTED ARGS...
 	what=$1 want=$2
 	shift 2
-	"$VMM" "$@" >/tmp/err.out 2>/tmp/err.txt </dev/null
+	timeout 60 "$VMM" "$@" >/tmp/err.out 2>/tmp/err.txt </dev/null
 	rc=$?
 	lines=$(wc -l </tmp/err.txt)
 	msg=$(cat /tmp/err.txt)
@@ -100,9 +116,62 @@ errors() {
 	err "unknown option" "unknown option" --kernel $G/selftest.elf --frobnicate
 	err "RAM not a multiple of 2 MiB" "multiple of 2M" --kernel $G/selftest.elf --mem 17M
 	err "more RAM than CMA holds" "contiguous memory" --kernel $G/selftest.elf --mem 4G
+	err "more RAM than the DV-driver gives" "out of range (16M to 4G" --kernel $G/selftest.elf --mem 8G
+	$VMM --help >/tmp/help.txt
+	t "$(grep -q "guest RAM, 16M to 4G" /tmp/help.txt && grep -q "CMA" /tmp/help.txt && echo 0)" \
+		"--help states DuVisor's RAM limit: '$(grep -A2 -e '--mem' /tmp/help.txt | tr -s ' ' | tr '\n' ' ')'"
+	bad_input
+	disk_lock
 	mv /dev/duvisor /dev/duvisor.away
 	err "no /dev/duvisor" "cannot open /dev/duvisor" --kernel $G/selftest.elf
 	mv /dev/duvisor.away /dev/duvisor
+}
+
+# Inputs that used to hang or fail late: refused at load with one line.
+bad_input() {
+	: >/tmp/empty
+	head -c 1000000 $G/Image >/tmp/Image.cut
+	head -c 5000 $G/selftest.elf >/tmp/selftest.cut
+	err "empty kernel" "kernel '/tmp/empty' is empty" --kernel /tmp/empty
+	err "empty raw kernel" "kernel '/tmp/empty' is empty" --kernel /tmp/empty --kernel-format raw
+	err "truncated Linux Image" "is truncated: 1000000 bytes, its PE/COFF header says $(wc -c <$G/Image)" \
+		--kernel /tmp/Image.cut --initrd $G/linux-initramfs.cpio
+	err "truncated ELF" "is truncated: 5000 bytes, ELF segment" --kernel /tmp/selftest.cut
+	err "empty initrd" "initrd '/tmp/empty' is empty" --kernel $G/Image --initrd /tmp/empty
+}
+
+# Disk images are locked as QEMU locks them: a writable one for one VMM alone,
+# read-only ones shared. A VMM in the background holds the disk.
+hold() { # DISK-ARG: start a VMM on it, wait for its lock
+	$VMM --kernel $G/selftest.elf --disk "$1" --append "mmio=4000000000" >/tmp/hold.log 2>&1 </dev/null &
+	holder=$!
+	i=0
+	while [ $i -lt 100 ] && ! grep -q OFDLCK /proc/locks 2>/dev/null; do
+		usleep 100000
+		i=$((i + 1))
+	done
+}
+disk_lock() {
+	cp $G/disk.ext2 /tmp/lock.ext2
+	hold /tmp/lock.ext2
+	err "a second VMM on a writable disk in use" "disk '/tmp/lock.ext2' is in use by another VMM (it holds it writable)" \
+		--kernel $G/selftest.elf --disk /tmp/lock.ext2
+	err "a read-only user of a disk in use for writing" "is in use by another VMM (it holds it writable)" \
+		--kernel $G/selftest.elf --disk /tmp/lock.ext2,ro
+	kill -9 $holder
+	wait $holder 2>/dev/null
+	$VMM --kernel $G/selftest.elf --disk /tmp/lock.ext2 >/tmp/lk.log 2>&1 </dev/null
+	rc=$?
+	t "$([ $rc = 0 ] && echo 0)" "disk lock: gone with the VMM that held it (kill -9), the next VMM runs (status $rc)"
+	hold /tmp/lock.ext2,ro
+	$VMM --kernel $G/selftest.elf --disk /tmp/lock.ext2,ro >/tmp/lk.log 2>&1 </dev/null
+	rc=$?
+	t "$([ $rc = 0 ] && echo 0)" "disk lock: two VMMs share a read-only disk (status $rc)"
+	err "a writer next to a read-only user" "is in use by another VMM (it holds it read-only)" \
+		--kernel $G/selftest.elf --disk /tmp/lock.ext2
+	kill $holder
+	wait $holder 2>/dev/null
+	rm -f /tmp/lock.ext2
 }
 
 linux() { # VCPUS EXTRA-ARGS APPEND
@@ -151,6 +220,25 @@ linux_all() {
 	linux 4 "--disk $G/disk.ext2,ro" "dvtest.blk"
 	has /tmp/linux4.log "DVGUEST: blk ok"
 	t $? "Linux, 4 vCPUs: reads the virtio-blk disk"
+	panic_case
+}
+
+# A Linux guest that panics (rdinit= names a file that does not exist, so the
+# kernel looks for a root device it has none of) reboots at once with a warm
+# reset (panic=-1 reboot=panic_warm in front of its command line): DuVisor
+# stops with status 1 instead of running forever.
+panic_case() {
+	log=/tmp/panic.log
+	start=$(cut -d' ' -f1 /proc/uptime)
+	$LIMIT $VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M \
+		--append "console=ttyS0 quiet rdinit=/nonexistent" >$log 2>/tmp/panic.err </dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	show $log
+	sed 's/^/stderr| /' /tmp/panic.err
+	t "$([ $rc = 1 ] && has $log "Kernel panic - not syncing" && has /tmp/panic.err "guest kernel panic" &&
+		[ "$(wc -l </tmp/panic.err)" = 1 ] && echo 0)" \
+		"Linux guest panic (rdinit=/nonexistent): DuVisor stops with status $rc and one line, '$(cat /tmp/panic.err)' ($start-$end s host uptime)"
 }
 
 # ---- DuVisor only ----
