@@ -40,3 +40,12 @@ $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_vm.h $(FUZZ_CORE_OBJS)
 fuzz-build: $(FUZZ_BINS)
 fuzz: deps $(FUZZ_BINS)
 	@scripts/security/fuzz-core.sh --time $(FUZZ_TIME) $(FUZZ_NAMES)
+
+# ---- programs run inside the modelled host (static riscv64) ----
+SEC_B := $(B)/security
+SEC_TPROGS := $(patsubst tests/security/%.c,$(SEC_B)/%,$(wildcard tests/security/*.c))
+TARGETS += $(SEC_TPROGS)
+
+$(SEC_B)/%: tests/security/%.c include/uapi/duvisor.h
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_CFLAGS) -Iinclude -static -o $@ $<
