@@ -21,6 +21,7 @@ FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_NAMES))
 FUZZ_CORE_OBJS := $(patsubst vmm/%.c,$(FUZZ_B)/vmm/%.o,$(sort $(wildcard vmm/*.c))) $(FUZZ_B)/dv/insn.o
 FUZZ_TIME ?= 300
+.SECONDARY: $(FUZZ_CORE_OBJS)
 TOOLS += $(FUZZ_BINS)
 
 $(FUZZ_B)/vmm/%.o: vmm/%.c $(wildcard vmm/include/vmm/*.h)
@@ -49,3 +50,25 @@ TARGETS += $(SEC_TPROGS)
 $(SEC_B)/%: tests/security/%.c include/uapi/duvisor.h
 	@mkdir -p $(@D)
 	$(RV_CC) $(RV_CFLAGS) -Iinclude -static -o $@ $<
+
+# ---- DuVisor with the Table 6 fault switches (vmm/faultinj.h) ----
+# The same sources as build/duvisor/duvisor, with -DVMM_FAULTS; the switches
+# stay off unless DV_FAULT names one. The normal binaries have none of it.
+DV_FAULTS_BIN := $(SEC_B)/duvisor-faults
+TARGETS += $(DV_FAULTS_BIN)
+
+$(DV_FAULTS_BIN): $(wildcard duvisor/vmm/*.c) duvisor/vmm/entry.S $(wildcard duvisor/vmm/*.h) \
+		$(wildcard vmm/*.c) $(wildcard vmm/include/vmm/*.h) include/uapi/duvisor.h \
+		include/dvext/dvext.h $(B)/libfdt-riscv64/.done
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_CFLAGS) -DVMM_FAULTS -Ivmm/include -I$(B)/libfdt-riscv64/include -Iinclude \
+		-Iduvisor/vmm -static -o $@ $(wildcard duvisor/vmm/*.c) duvisor/vmm/entry.S \
+		$(wildcard vmm/*.c) $(B)/libfdt-riscv64/lib/libfdt.a
+
+# The guest that fires them (bare metal, the guests' library).
+SEC_GUEST := $(SEC_B)/secguest.elf
+TARGETS += $(SEC_GUEST)
+
+$(SEC_GUEST): tests/security/guest/secguest.c $(GUEST_DEPS)
+	@mkdir -p $(@D)
+	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -T guests/baremetal/guest.ld -o $@ $(GUEST_LIB) $<

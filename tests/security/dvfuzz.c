@@ -5,6 +5,7 @@
  * asks (the interleaving of threads is the scheduler's):
  *
  *   dvfuzz [--seed N] [--ops N] [--threads N] [--mem-max MIB]
+ *   dvfuzz --idle 1     (only: the driver holds nothing, waiting up to 10 s)
  *
  * Several threads, each with its own random stream, open and close the
  * device, call every ioctl (and numbers near them, with the wrong size or
@@ -40,6 +41,7 @@
 static int failures;
 static unsigned long nops = 1000, nthreads = 4, mem_max_mib = 16;
 static unsigned long long seed = 1;
+static unsigned long idle_only; /* --idle 1: only check that the driver holds nothing */
 
 /* Counters, updated atomically by every thread. */
 static unsigned long st_ioctl, st_ioctl_ok, st_create_ok, st_mmap, st_mmap_ok, st_reg_ok, st_fork,
@@ -410,19 +412,34 @@ int main(int argc, char **argv)
 			nops = v;
 		else if (!strcmp(argv[i], "--threads"))
 			nthreads = v < 1 ? 1 : v > 64 ? 64 : v;
+		else if (!strcmp(argv[i], "--idle"))
+			idle_only = v;
 		else if (!strcmp(argv[i], "--mem-max"))
 			mem_max_mib = v < 2 ? 2 : v;
 		else
 			break;
 	}
 	if (i < argc) {
-		fprintf(stderr,
-			"usage: dvfuzz [--seed N] [--ops N] [--threads N] [--mem-max MIB]\n");
+		fprintf(stderr, "usage: dvfuzz [--seed N] [--ops N] [--threads N] [--mem-max MIB] "
+				"[--idle 1]\n");
 		return 2;
 	}
 	if (driver_stats(&before)) {
 		printf("DVT-FAIL: %s: %s\n", DUVISOR_DEV, strerror(errno));
 		return 1;
+	}
+	if (idle_only) {
+		for (i = 0;
+		     i < 100 && (before.vms_live || before.threads_live || before.bytes_live);
+		     i++) {
+			usleep(100000);
+			driver_stats(&before);
+		}
+		check(before.vms_live == 0 && before.threads_live == 0 && before.bytes_live == 0,
+		      "the driver holds nothing (vms %llu, threads %llu, bytes %llu)",
+		      (unsigned long long)before.vms_live, (unsigned long long)before.threads_live,
+		      (unsigned long long)before.bytes_live);
+		return failures;
 	}
 	cma0 = cma_free_kb();
 	check(before.vms_live == 0 && before.threads_live == 0 && before.bytes_live == 0,
