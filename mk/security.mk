@@ -72,3 +72,8 @@ TARGETS += $(SEC_GUEST)
 $(SEC_GUEST): tests/security/guest/secguest.c $(GUEST_DEPS)
 	@mkdir -p $(@D)
 	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -T guests/baremetal/guest.ld -o $@ $(GUEST_LIB) $<
+
+# ---- make security: everything above, results/security.md ----
+.PHONY: security
+security: all $(FUZZ_BINS)
+	@scripts/security/run.sh
