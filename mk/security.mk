@@ -77,3 +77,11 @@ $(SEC_GUEST): tests/security/guest/secguest.c $(GUEST_DEPS)
 .PHONY: security
 security: all $(FUZZ_BINS)
 	@scripts/security/run.sh
+
+# The guest fuzzer (bare metal), the same image on KVM and DuVisor.
+SEC_GFUZZ := $(SEC_B)/guestfuzz.elf
+TARGETS += $(SEC_GFUZZ)
+
+$(SEC_GFUZZ): tests/security/guest/guestfuzz.c $(GUEST_DEPS)
+	@mkdir -p $(@D)
+	$(GUEST_CROSS)gcc $(GUEST_CFLAGS) -T guests/baremetal/guest.ld -o $@ $(GUEST_LIB) $<

@@ -25,6 +25,13 @@ def read(path):
         return ""
 
 
+def _aligned(what):
+    m = re.search(r"(0x[0-9a-f]+|\b0\b) width (\d)", what)
+    if not m:
+        return True
+    return int(m.group(1), 16) % int(m.group(2)) == 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -150,10 +157,63 @@ def main():
                   f"| {'holds nothing' if idle and idle[0].startswith('ok ') else '**holds memory**'} "
                   f"| {before} -> {after} | {'works' if rm == '0' else '**fails**'} |")
     md.append("")
-    md.append("### Guest fuzzer on both VMMs\n")
-    md.append("Not built yet (issue 12, part 3): no bare-metal guest fuzzer has run on KVM and "
-              "DuVisor, so no host-side finding from guest inputs is claimed here.\n")
-
+    md.append("### Guest fuzzer on both VMMs, same seeds, host watched\n")
+    md.append("`tests/security/guest/guestfuzz.c` (bare metal, splitmix64 from `seed=`; `from=N ops=1` "
+              "replays input N alone): random MMIO to every device region at every width and "
+              "alignment, malformed virtqueues, SBI calls to every extension (legacy v0.1 "
+              "included) with random and edge arguments, random privileged (SYSTEM opcode) and "
+              "illegal instructions, random Sv39 guest page tables with MMIO through them. Left "
+              "out: the calls that end or park the run (SRST, legacy shutdown, our exit call, the "
+              "test device's PASS/FAIL/RESET, HSM stop/suspend of itself) and console output.\n")
+    gf = [r for r in rows if r[0] == "gfuzz"]
+    stops = [l.split("SECSTOP: ", 1)[1].strip().split("|", 5) for l in host.splitlines()
+             if "SECSTOP: " in l]
+    md.append("When the VMM ends the guest's run on an input (an error exit), the plan records the "
+              "input (seed, index, what it was) and restarts the guest at the next input, up to a "
+              "cap of stops per VMM and seed. A VMM killed by a signal, a hang, or anything in the "
+              "host kernel's log is a finding.\n")
+    md.append("| VMM | seed | inputs run | error stops | VMM crashes | host kernel log | CMA (kB) | "
+              "seconds | guest exceptions handled | reached the end |")
+    md.append("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- |")
+    for r in gf:
+        _, name, seed, ran, nstop, sigs, kern, before, after, secs, exc, end_ = r[:12]
+        md.append(f"| {name} | {seed} | {ran} | {nstop} | {sigs} | "
+                  f"{'none' if kern == 'none' else '**finding: see checks**'} | {before} -> {after} "
+                  f"| {secs} | {exc} | {end_} |")
+    if not gf:
+        md.append("| (not run) | | | | | | | | | |")
+    md.append("")
+    # Stops grouped by VMM and error, with the first reproduction of each.
+    groups = {}
+    for vmm, seed, idx, outcome, what, err in stops:
+        kind = what.split(" ", 1)[0] if what else "?"
+        mis = kind == "mmio" and any(
+            w in what for w in ("width 2", "width 4", "width 8")) and not _aligned(what)
+        key = (vmm, err, kind + (" (misaligned)" if mis else ""))
+        g = groups.setdefault(key, [0, f"seed={seed} from={idx} ops=1 ({what})"])
+        g[0] += 1
+    md.append("**Host-side findings: none** (no oops, BUG, WARN, RCU stall, lockup or hang in the "
+              "host kernel on any seed, on either VMM)." if all(r[6] == "none" for r in gf) and gf
+              else "**Host-side findings: see the checks above.**")
+    md.append("")
+    md.append("Error stops (the VMM ended the guest's run), by VMM and error:\n")
+    md.append("| VMM | error | input kind | stops | first reproduction | where |")
+    md.append("| --- | --- | --- | ---: | --- | --- |")
+    for (vmm, err, kind), (n, first) in sorted(groups.items()):
+        where = ""
+        if vmm == "kvm" and "Bad address" in err:
+            where = ("upstream Linux 6.1: the guest's illegal instruction is not delegated to VS "
+                     "(`hedeleg` in `arch/riscv/kvm/main.c` lacks it; OpenSBI redirects it to HS), "
+                     "and `kvm_riscv_vcpu_exit` (`arch/riscv/kvm/vcpu_exit.c`) returns -EFAULT for a "
+                     "trap it does not handle: KVM_RUN fails, the VM ends; the host is unharmed")
+        elif vmm == "kvm" and "Input/output error" in err:
+            where = ("upstream Linux 6.1: `kvm_riscv_vcpu_mmio_load`/`_store` "
+                     "(`arch/riscv/kvm/vcpu_insn.c`) return -EIO for an MMIO address not aligned "
+                     "to the access width: KVM_RUN fails, the VM ends; the host is unharmed")
+        md.append(f"| {vmm} | {err} | {kind} | {n} | `{first}` | {where} |")
+    if not groups:
+        md.append("| (none) | | | | | |")
+    md.append("")
     # ---- README table ----
     md.append("## Attacks, where they are stopped, by what, tested by\n")
     md.append(read(os.path.join(a.top, "security/attacks.md")).strip() + "\n")

@@ -3,20 +3,21 @@
 # on 3 seeds, and one boot of the modelled host with the /dev/duvisor fuzzer
 # (3 seeds) and every Table 6 class with its bystander VMs and controls;
 # writes results/security.md (and the raw data in results/security/).
-#   SEC_FUZZ_TIME  seconds per VMM-core fuzzer and seed (default 20)
+#   SEC_FUZZ_TIME  seconds per VMM-core fuzzer and seed (default 15)
 #   SEC_SEEDS      seeds (default "1 2 3")
+#   SEC_GFUZZ_OPS  guest-fuzzer inputs per seed and VMM (default 1500; at most 60 error stops each)
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
 B=build
 out=results sec=results/security
-fuzz_time=${SEC_FUZZ_TIME:-20} seeds=${SEC_SEEDS:-1 2 3}
+fuzz_time=${SEC_FUZZ_TIME:-15} seeds=${SEC_SEEDS:-1 2 3}
 classes="s2 plic isa exit sbi-panic sbi-loop uart"
 start=$SECONDS
 mkdir -p "$sec"
 rm -f "$sec/fuzz-core.tsv" "$sec/checks.txt"
 ntarget=6
-est=$(( ntarget * fuzz_time * $(echo "$seeds" | wc -w) / 60 + 8 ))
+est=$(( ntarget * fuzz_time * $(echo "$seeds" | wc -w) / 60 + 12 ))
 echo "security: Tables 1-2, VMM-core fuzzers ${fuzz_time} s x $ntarget targets x seeds $seeds, one host boot (about $est min)"
 
 echo "## Tables 1-2" >>"$sec/checks.txt"
@@ -33,7 +34,8 @@ done
 
 conf=$(mktemp)
 trap 'rm -f "$conf"' EXIT
-printf 'DVFUZZ_SEEDS="%s"\nDVFUZZ_OPS=1000\nDVFUZZ_THREADS=4\nTABLE6="%s"\nCONTROLS=1\n' "$seeds" "$classes" >"$conf"
+printf 'DVFUZZ_SEEDS="%s"\nDVFUZZ_OPS=1000\nDVFUZZ_THREADS=4\nTABLE6="%s"\nCONTROLS=1\nGFUZZ_SEEDS="%s"\nGFUZZ_OPS=%s\nGFUZZ_STOPS=60\n' \
+	"$seeds" "$classes" "$seeds" "${SEC_GFUZZ_OPS:-1500}" >"$conf"
 rc=0
 echo "security: booting the modelled host (log $sec/host.log)"
 scripts/host-run --harts 2 --mem 2G --append "cma=1G" --no-icount --timeout 1500 --log "$sec/host.log" \
@@ -44,6 +46,7 @@ scripts/host-run --harts 2 --mem 2G --append "cma=1G" --no-icount --timeout 1500
 	--add "$B/duvisor/duvisor=/opt/duvisor/bin/duvisor" \
 	--add "$B/baseline-kvm/dv-kvm=/opt/duvisor/bin/dv-kvm" \
 	--add "$B/security/secguest.elf=/opt/duvisor/guests/secguest.elf" \
+	--add "$B/security/guestfuzz.elf=/opt/duvisor/guests/guestfuzz.elf" \
 	--add "$B/guests/selftest.elf=/opt/duvisor/guests/selftest.elf" >/dev/null 2>&1 || rc=$?
 grep -a '^DVTEST: \(ok\|FAIL\) - ' "$sec/host.log" |
 	sed -e 's/^DVTEST: ok - /ok - /' -e 's/^DVTEST: FAIL - /not ok - /' | tee -a "$sec/checks.txt"

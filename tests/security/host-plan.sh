@@ -3,11 +3,13 @@
 # (issue 12). /etc/sectest.conf sets what to run:
 #   DVFUZZ_SEEDS="1 2 3" DVFUZZ_OPS=N DVFUZZ_THREADS=N   ioctl/mmap fuzzer
 #   TABLE6="s2 plic ..."                                  Table 6 classes
+#   GFUZZ_SEEDS="1 2 3" GFUZZ_OPS=N                       guest fuzzer, both VMMs
 # One "DVTEST: ok|FAIL - what" line per check; "SECROW: ..." lines carry
 # the figures for results/security.md.
 cd /opt/duvisor || exit 1
 KO=bin/duvisor.ko
 DVFUZZ_SEEDS=1 DVFUZZ_OPS=300 DVFUZZ_THREADS=4 TABLE6= BYSTANDER_MMIO=25000 CONTROLS=1
+GFUZZ_SEEDS= GFUZZ_OPS=2000 GFUZZ_STOPS=40
 G=guests
 [ -f /etc/sectest.conf ] && . /etc/sectest.conf
 
@@ -19,6 +21,13 @@ cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # WARN, RCU stalls, soft/hard lockups, hung tasks.
 kbad() { dmesg | grep -E 'Oops|BUG:|WARNING:|rcu.*stall|soft lockup|hard LOCKUP|hung_task|blocked for more than|Kernel panic|general protection' ; }
 kmark() { dmesg -c >/dev/null; }
+
+sig() { # STATUS -> signal name or "exit N"
+	case $1 in
+	132) echo SIGILL ;; 133) echo SIGTRAP ;; 134) echo SIGABRT ;; 135) echo SIGBUS ;;
+	137) echo SIGKILL ;; 139) echo SIGSEGV ;; 124) echo timeout ;; *) echo "exit $1" ;;
+	esac
+}
 
 insmod $KO
 t $? "DV-driver loads (insmod)"
@@ -47,13 +56,64 @@ for seed in $DVFUZZ_SEEDS; do
 	echo "SECROW: dvfuzz|$seed|$rc|$([ -z "$k" ] && echo none || echo KERNEL)|$r1|$before|$after|$start|$end|$stats"
 done
 
-# ---- part 1: Table 6, one planted bug per class, fired by the guest ----
-sig() { # STATUS -> signal name or "exit N"
-	case $1 in
-	132) echo SIGILL ;; 133) echo SIGTRAP ;; 134) echo SIGABRT ;; 135) echo SIGBUS ;;
-	137) echo SIGKILL ;; 139) echo SIGSEGV ;; 124) echo timeout ;; *) echo "exit $1" ;;
-	esac
+# ---- part 3: the guest fuzzer, same seeds on DuVisor and KVM ----
+gfuzz() { # NAME BINARY SEED
+	# The VMM may end the guest's run on an input (an error exit): that is
+	# recorded as a stop with the input that caused it (seed, index, what
+	# it was: "from=I ops=1" replays it alone) and the run goes on from the
+	# next input, up to GFUZZ_STOPS stops. A signal, a hang or a kernel
+	# complaint is a finding.
+	name=$1 bin=$2 seed=$3
+	kmark
+	dd if=/dev/zero of=/tmp/gf.img bs=65536 count=16 2>/dev/null
+	before=$(cmafree)
+	start=$(cut -d' ' -f1 /proc/uptime)
+	pos=0 stops=0 ran=0 sigs=0 exc=0
+	: >/tmp/gf-stops.txt
+	while [ $pos -lt $GFUZZ_OPS ] && [ $stops -le $GFUZZ_STOPS ]; do
+		timeout 300 $bin --kernel $G/guestfuzz.elf --disk /tmp/gf.img --virtio-console \
+			--append "seed=$seed ops=$((GFUZZ_OPS - pos)) from=$pos verbose=1" >/tmp/gf.log 2>&1 </dev/null
+		rc=$?
+		if grep -aq 'GFUZZ: done' /tmp/gf.log && [ $rc = 0 ]; then
+			ran=$((ran + GFUZZ_OPS - pos))
+			e=$(sed -n 's/.*GFUZZ: done.* exceptions=\([0-9]*\).*/\1/p' /tmp/gf.log)
+			exc=$((exc + ${e:-0}))
+			break
+		fi
+		last=$(grep -a 'GFUZZ: input ' /tmp/gf.log | tail -1 | sed 's/.*input \([0-9]*\):.*/\1/')
+		[ -z "$last" ] && last=$pos
+		what=$(grep -a 'GFUZZ: ' /tmp/gf.log | tail -1 | sed 's/.*GFUZZ: //')
+		err=$(grep -av 'GFUZZ' /tmp/gf.log | grep -av '^$' | tail -1)
+		[ $rc -gt 128 ] && sigs=$((sigs + 1))
+		echo "$seed|$last|$(sig $rc)|$what|$err" >>/tmp/gf-stops.txt
+		ran=$((ran + last - pos))
+		stops=$((stops + 1))
+		pos=$((last + 1))
+	done
+	end=$(cut -d' ' -f1 /proc/uptime)
+	sed "s/^/gfuzz-$name-stop| /" /tmp/gf-stops.txt | head -5
+	k=$(kbad)
+	[ -n "$k" ] && echo "$k" | sed 's/^/# kernel: /'
+	t "$([ -z "$k" ] && echo 0)" "gfuzz $name seed $seed: the host kernel logged no oops, BUG, WARN, stall or lockup"
+	t "$([ $sigs = 0 ] && ! grep -q '|timeout|' /tmp/gf-stops.txt && echo 0)" \
+		"gfuzz $name seed $seed: the VMM never crashed or hung ($ran inputs run, $stops error stops)"
+	i=0
+	while [ $i -lt 50 ] && [ $((before - $(cmafree))) -ge 2048 ]; do usleep 200000; i=$((i + 1)); done
+	after=$(cmafree)
+	secs=$(echo "$start $end" | awk '{printf "%.1f", $2 - $1}')
+	echo "SECROW: gfuzz|$name|$seed|$ran|$stops|$sigs|$([ -z "$k" ] && echo none || echo KERNEL)|$before|$after|$secs|$exc|$([ $pos -ge $GFUZZ_OPS ] || grep -aq 'GFUZZ: done' /tmp/gf.log && echo all || echo "capped at $pos")"
+	sed "s/^/SECSTOP: $name|/" /tmp/gf-stops.txt
 }
+if [ -n "$GFUZZ_SEEDS" ]; then
+	for seed in $GFUZZ_SEEDS; do
+		gfuzz duvisor bin/duvisor "$seed"
+		gfuzz kvm bin/dv-kvm "$seed"
+	done
+	bin/dvfuzz --idle 1 >/tmp/idle.log 2>&1
+	t $? "gfuzz: afterwards the DV-driver holds nothing"
+fi
+
+# ---- part 1: Table 6, one planted bug per class, fired by the guest ----
 show() { sed "s/^/$2| /" "$1"; }
 ok_guest() { [ "$1" = 0 ] && grep -q "DVTEST: ok mmio" "$2" && ! grep -q "DVTEST: FAIL" "$2"; }
 
