@@ -252,7 +252,9 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, const struct v
 	cfg->append = DEFAULT_APPEND;
 	if (max_vcpus > VMM_MAX_VCPUS)
 		max_vcpus = VMM_MAX_VCPUS;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read option cluster of an
+	 * earlier parse (which would point into that parse's argv). */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:i:a:m:c:d:n:h", long_opts, NULL)) != -1) {
 		switch (c) {

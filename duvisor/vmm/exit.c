@@ -13,6 +13,7 @@
 
 #include "dv.h"
 #include "hw.h"
+#include "vmm/faultinj.h"
 
 const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_EXIT_ECALL] = "hu_exit_ecall",
@@ -91,6 +92,7 @@ int dv_s2_map_ram(struct vm *vm, gpa_t gpa)
 
 	if (!gmem_contains(&vm->mem, gpa))
 		return -EINVAL;
+	VMM_FAULT(vmm_fault_s2(&vm->mem, gpa));
 	if (base < vm->mem.base || base + gran > vm->mem.base + vm->mem.size) {
 		gran = SZ_4K;
 		base = ALIGN_DOWN(gpa, gran);
@@ -177,6 +179,7 @@ static int exit_guest_page_fault(struct dv_vcpu *v, const struct dv_trap *t)
 			return DV_RESUME;
 		}
 	}
+	VMM_FAULT(vmm_fault_isa(t->gpa));
 	if (t->gpa & (d.width - 1)) {
 		/* Devices take naturally aligned accesses only: the guest gets the
 		 * address-misaligned exception (vanilla KVM stops the VM with EIO). */
@@ -239,6 +242,7 @@ static int (*const exit_table[24])(struct dv_vcpu *, const struct dv_trap *) = {
 
 int dv_handle_exit(struct dv_vcpu *v, const struct dv_trap *t)
 {
+	VMM_FAULT(vmm_fault_exit(t->cause, v->ctx.gpr));
 	if (t->cause & DVEXT_HU_ER_INTERRUPT) {
 		/* The kernel took the interrupt already; nothing left to do. */
 		dv_stat_inc(v, DV_EXIT_IRQ);
