@@ -20,6 +20,10 @@ show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
 # console_checks: the VMM on a terminal (tests/console/checks.sh)
 . bin/console-checks.sh
+# CmaFree also moves by a few MiB with other movable allocations (tmpfs logs,
+# page cache: 2.8 MiB once in 20 loaded runs); a leaked VM is at least its RAM
+# (128 MiB by default), so memory checks allow this much (kB).
+CMA_SLACK=16384
 cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
 # dvtool's DVT-OK/DVT-FAIL lines as checks
 tool() {
@@ -34,33 +38,33 @@ dmesg | grep 'duvisor:' | sed 's/^/# /'
 
 # ---- the kvm suite's cases, on DuVisor ----
 baremetal() {
-	$VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" >/tmp/bm.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" >/tmp/bm.log 2>&1
 	rc=$?
 	show /tmp/bm.log
 	t "$([ $rc = 5 ] && echo 0)" "bare metal (ELF): exits with its status (5, got $rc)"
 	! has /tmp/bm.log "DVTEST: FAIL" && has /tmp/bm.log "DVTEST: ok timer" && has /tmp/bm.log "DVTEST: ok badmmio"
 	t $? "bare metal: unmapped MMIO reads as zero, unknown SBI calls answered, timer interrupt arrives"
 
-	$VMM --kernel $G/selftest.elf --disk $G/disk.ext2,ro --append "badvirtio=1" --stats >/tmp/bv.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --disk $G/disk.ext2,ro --append "badvirtio=1" --stats >/tmp/bv.log 2>&1
 	rc=$?
 	show /tmp/bv.log
 	t "$([ $rc = 0 ] && ! has /tmp/bv.log "DVTEST: FAIL" && has /tmp/bv.log "malformed=2" && echo 0)" \
 		"malformed virtqueue from a guest: device needs reset, counted, VMM fine (status $rc)"
 
-	$VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
 	rc=$?
 	show /tmp/db.log
 	t "$([ $rc = 0 ] && has /tmp/db.log "DVTEST: ok doorbell: 100 of 100" && has /tmp/db.log "irq_raise total=100 " && echo 0)" \
 		"external interrupts posted from an I/O thread (hu_vitr): 100 doorbell rings, 100 interrupts taken (status $rc)"
 
-	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.bin --kernel-format raw --cpus 4 --append "harts=4" >/tmp/bm4.log 2>&1
 	rc=$?
 	show /tmp/bm4.log
 	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 3 harts ran" && echo 0)" \
 		"bare metal (raw), 4 vCPUs: HSM starts harts 1-3, posted IPIs reach hart 0, clean exit (status $rc)"
 
 	n=1000
-	$VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
+	$LIMIT $VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
 	rc=$?
 	show /tmp/st.log
 	sed 's/^/stats| /' /tmp/st.err
@@ -69,7 +73,7 @@ baremetal() {
 		grep -q "^stats: duvisor vcpu0 .* hu_exit_mmio=$n " /tmp/st.err
 	t $(($? + rc)) "--stats: $n MMIO reads by the guest show $n MMIO exits, all handled in HU"
 
-	$VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
 	rc=$?
 	show /tmp/rs.log
 	boots=$(grep -c "DVTEST: selftest on" /tmp/rs.log)
@@ -292,7 +296,7 @@ kill_midrun() {
 	sleep 1
 	after=$(cmafree)
 	tool expect-idle
-	t "$([ $rc = 137 ] && [ $((before - after)) -lt 2048 ] && [ $((before - during)) -gt 250000 ] && echo 0)" \
+	t "$([ $rc = 137 ] && [ $((before - after)) -lt $CMA_SLACK ] && [ $((before - during)) -gt 250000 ] && echo 0)" \
 		"kill -9 mid-run (2 vCPUs, 256 MiB): CmaFree ${before} kB before, ${during} kB during, ${after} kB after (status $rc)"
 }
 
@@ -310,7 +314,7 @@ reload() {
 		rmmod duvisor && [ $rc = 0 ] && ok=$((ok + 1))
 	done
 	after=$(cmafree)
-	t "$([ $ok = 10 ] && [ $((before - after)) -lt 2048 ] && echo 0)" \
+	t "$([ $ok = 10 ] && [ $((before - after)) -lt $CMA_SLACK ] && echo 0)" \
 		"driver load/use/unload x10: $ok clean rounds, CmaFree ${before} kB -> ${after} kB"
 	insmod $KO
 }

@@ -26,7 +26,7 @@ has() { grep -q "$2" "$1"; }
 
 # ---- bare metal ----
 baremetal() {
-	$VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" --dtb-out /tmp/vm.dtb \
+	$LIMIT $VMM --kernel $G/selftest.elf --append "badmmio=1 sbi=1 timer=1 exit=5" --dtb-out /tmp/vm.dtb \
 		>/tmp/bm.log 2>&1
 	rc=$?
 	show /tmp/bm.log
@@ -36,26 +36,26 @@ baremetal() {
 	! has /tmp/bm.log "DVTEST: FAIL" && has /tmp/bm.log "DVTEST: ok timer" && has /tmp/bm.log "DVTEST: ok badmmio"
 	t $? "bare metal: unmapped MMIO reads as zero, unknown SBI calls answered, timer interrupt arrives"
 
-	$VMM --kernel $G/selftest.elf --disk $G/disk.ext2,ro --append "badvirtio=1" --stats >/tmp/bv.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --disk $G/disk.ext2,ro --append "badvirtio=1" --stats >/tmp/bv.log 2>&1
 	rc=$?
 	show /tmp/bv.log
 	t "$([ $rc = 0 ] && ! has /tmp/bv.log "DVTEST: FAIL" && has /tmp/bv.log "malformed=2" && echo 0)" \
 		"malformed virtqueue from a guest (buffer outside RAM, descriptor loop): device needs reset, counted, VMM fine (status $rc)"
 
-	$VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --append "doorbell=100" --stats >/tmp/db.log 2>&1
 	rc=$?
 	show /tmp/db.log
 	t "$([ $rc = 0 ] && has /tmp/db.log "DVTEST: ok doorbell: 100 of 100" && has /tmp/db.log "irq_raise total=100 " && echo 0)" \
 		"external interrupts from an I/O thread: 100 doorbell rings, 100 interrupts raised and taken (status $rc)"
 
-	$VMM --kernel $G/selftest.bin --kernel-format raw --cpus 8 --append "harts=8" >/tmp/bm4.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.bin --kernel-format raw --cpus 8 --append "harts=8" >/tmp/bm4.log 2>&1
 	rc=$?
 	show /tmp/bm4.log
 	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 7 harts ran" && echo 0)" \
 		"bare metal (raw), 8 vCPUs: HSM starts harts 1-7, IPIs reach hart 0, clean exit (status $rc)"
 
 	n=1000
-	$VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
+	$LIMIT $VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
 	rc=$?
 	show /tmp/st.log
 	sed 's/^/stats| /' /tmp/st.err
@@ -63,7 +63,7 @@ baremetal() {
 		grep -q "^stats: device test@100000 accesses=$n$" /tmp/st.err
 	t $(($? + rc)) "--stats: $n MMIO reads by the guest show $n MMIO exits"
 
-	$VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
+	$LIMIT $VMM --kernel $G/selftest.elf --append "reset=1" --reboots 2 >/tmp/rs.log 2>&1
 	rc=$?
 	show /tmp/rs.log
 	boots=$(grep -c "DVTEST: selftest on" /tmp/rs.log)
