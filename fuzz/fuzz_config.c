@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *copy = malloc(size + 1), *argv[34];
 	int argc = 1, devnull;
+	const struct vm_limits lim = { .max_vcpus = VMM_MAX_VCPUS };
 	struct vm_config cfg;
 
 	argv[0] = "vmm";
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fflush(stdout);
 	devnull = dup(1);
 	freopen("/dev/null", "w", stdout);
-	if (vm_config_parse(&cfg, argc, argv, VMM_MAX_VCPUS) == 0) {
+	if (vm_config_parse(&cfg, argc, argv, &lim) == 0) {
 		if (cfg.nr_vcpus < 1 || cfg.nr_vcpus > VMM_MAX_VCPUS ||
 		    cfg.nr_disks > VM_MAX_DISKS || cfg.nr_nets > VM_MAX_NETS || !cfg.kernel)
 			abort();

@@ -14,6 +14,7 @@
 
 static void parse_after_stopped_cluster(void **state)
 {
+	const struct vm_limits lim = { .max_vcpus = 8 };
 	struct vm_config cfg;
 	char a1[] = "-hc";
 	char *argv1[] = { "dv-test", a1, NULL };
@@ -21,13 +22,13 @@ static void parse_after_stopped_cluster(void **state)
 	int out = dup(1), null = open("/dev/null", O_WRONLY);
 
 	dup2(null, 1); /* --help's text */
-	assert_int_equal(vm_config_parse(&cfg, 2, argv1, 8), 1);
+	assert_int_equal(vm_config_parse(&cfg, 2, argv1, &lim), 1);
 	dup2(out, 1);
 	close(null);
 	close(out);
 	/* The old argv changes (as freed memory would): nothing may read it. */
 	memset(a1, 'm', sizeof(a1) - 1);
-	assert_int_equal(vm_config_parse(&cfg, 3, argv2, 8), 0);
+	assert_int_equal(vm_config_parse(&cfg, 3, argv2, &lim), 0);
 	assert_string_equal(cfg.kernel, "k");
 	assert_int_equal(cfg.nr_vcpus, 1);
 }
