@@ -74,8 +74,9 @@ struct dv_vcpu {
 	u64 vpc, vstatus;      /* where HURET goes next */
 	struct mmio_insn mmio; /* the MMIO access handed to the core */
 	bool need_reset;
-	u32 wake_seq; /* futex: bumped by every post to this vCPU */
-	u32 waiting;  /* set while blocked in WFI */
+	u32 wake_seq;  /* futex: bumped by every post to this vCPU */
+	u32 waiting;   /* set while blocked in WFI */
+	u32 entry_seq; /* wake_seq as read before the last entry into the guest */
 	u32 kick;
 	u32 ext_level;	/* external interrupt line as the PLIC drives it */
 	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
