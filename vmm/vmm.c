@@ -245,6 +245,9 @@ static void *input_thread(void *arg)
 				 { .fd = input_stop[0], .events = POLLIN } };
 	struct console_esc esc = { 0 };
 	bool tty = isatty(0), told = false;
+	/* Job control can move us between foreground and background only on
+	 * our controlling terminal (not, e.g., on /dev/console under init). */
+	bool jobs = tty && tcgetpgrp(0) >= 0;
 	u8 buf[64], out[sizeof(buf) + 1];
 	char line[160];
 
@@ -260,8 +263,8 @@ static void *input_thread(void *arg)
 		}
 		if (tty && !console_tty_is_raw()) {
 			if (console_tty_raw(0))
-				tty = false; /* cannot: read it as it is */
-			else if (!told) {
+				tty = false;	       /* cannot: read it as it is */
+			else if (!told && isatty(2)) { /* not into a log */
 				snprintf(line, sizeof(line),
 					 "%s: console on this terminal: %s x leaves, %s ? helps\n",
 					 vmm_prog, CONSOLE_ESC_NAME, CONSOLE_ESC_NAME);
@@ -269,9 +272,9 @@ static void *input_thread(void *arg)
 				told = true;
 			}
 		}
-		/* With a terminal, wake up now and then to see whether we are still
-		 * in the foreground. */
-		if (poll(pfd, 2, tty ? 500 : -1) < 0 && errno != EINTR)
+		/* Under job control, wake up now and then to see whether we are
+		 * still in the foreground. */
+		if (poll(pfd, 2, jobs ? 500 : -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents)
 			break;

@@ -2,14 +2,14 @@
 # kvm and duvisor host plans, which define t (a check line), show, has, $VMM,
 # $G and $LIMIT; console_checks runs the VMM on a pseudo-terminal made by
 # busybox 'script', with a feeder that types like a user (vmm/console.h):
-#   1. a VMM started in the foreground (a bare-metal guest that runs until
-#      stopped): the terminal goes raw, Ctrl-C does not stop the VMM, Ctrl-] x
-#      leaves with status 0, the terminal's modes come back;
-#   2. job control on one Linux guest: a VMM started with '&' finishes
-#      although the terminal has 'tostop' (no SIGTTOU); the Linux guest's VMM
-#      boots in the background without taking the shell's input or touching
-#      the terminal's modes; brought back with 'fg', it takes the terminal,
-#      Ctrl-C interrupts the guest's program, Ctrl-] x leaves.
+#   1. a Linux guest in the foreground: the terminal goes raw, Ctrl-C
+#      interrupts the guest's program (not the VMM), Ctrl-] x leaves with
+#      status 0, the terminal's modes come back;
+#   2. job control: a VMM started with '&' finishes although the terminal has
+#      'tostop' (no SIGTTOU); a Linux guest's VMM boots in the background
+#      without taking the shell's input or touching the terminal's modes;
+#      brought back with 'fg', it takes the terminal and Ctrl-] x leaves.
+# The guests idle at their shell while the feeder waits: cheap under icount.
 
 # wait_for LOG TEXT SECONDS: until TEXT is in LOG; not once the session
 # writing LOG has ended (LOG.end)
@@ -35,23 +35,27 @@ session() {
 }
 
 feed_fg() {
-	wait_for $log "console on this terminal" 60 || return
-	sleep 6
+	wait_for $log "DVGUEST: shell up" 200 || return
+	sleep 2
+	printf 'sleep 100\r'
+	sleep 2
 	printf '\003'
-	sleep 3
+	sleep 1
+	printf 'echo "rc-$?-done"\r'
+	wait_for $log "^rc-[0-9]*-done" 30 || return
 	printf '\035x'
-	wait_for $log "vmm-status=" 60
+	wait_for $log "vmm-status=" 30
 }
 
 console_fg() {
 	log=/tmp/con-fg.log
 	rm -f /tmp/con-fg.before /tmp/con-fg.during /tmp/con-fg.after
-	# The guest runs until stopped; a background stty reads the modes the
-	# VMM set (reading them does not stop a background job).
+	# A background stty reads the modes the VMM set while it runs (reading
+	# them does not stop a background job).
 	cat >/tmp/con-fg.sh <<EOF
 stty -g >/tmp/con-fg.before
-(sleep 4; stty -a </dev/tty >/tmp/con-fg.during 2>&1) &
-$VMM --kernel $G/selftest.elf --append "mmio=4000000000"
+(sleep 3; stty -a </dev/tty >/tmp/con-fg.during 2>&1) &
+$VMM --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 256M --append "console=ttyS0 quiet dvtest.shell"
 echo "vmm-status=\$?"
 stty -g >/tmp/con-fg.after
 EOF
@@ -61,8 +65,10 @@ EOF
 		grep -q -- "-isig" /tmp/con-fg.during && grep -q -- "-icanon" /tmp/con-fg.during &&
 		grep -q -- "-ixon" /tmp/con-fg.during
 	t $? "console on a terminal: the VMM in the foreground puts it in raw mode (-isig -icanon -ixon) and says how to leave"
+	has $log.txt "^rc-130-done"
+	t $? "console on a terminal: Ctrl-C interrupts the guest's program ($(grep -o '^rc-[0-9]*' $log.txt), 130 wanted), not the VMM"
 	has $log.txt "^vmm-status=0" && has $log.txt "left from the console" && ! has $log.txt "stopped by signal"
-	t $? "console on a terminal: Ctrl-C does not stop the VMM, Ctrl-] x leaves with status 0 ($(grep -o 'vmm-status=[0-9]*' $log.txt))"
+	t $? "console on a terminal: Ctrl-] x leaves with status 0 ($(grep -o 'vmm-status=[0-9]*' $log.txt))"
 	[ -s /tmp/con-fg.before ] && cmp -s /tmp/con-fg.before /tmp/con-fg.after
 	t $? "console on a terminal: the terminal's modes are restored when the VMM leaves"
 }
@@ -74,12 +80,8 @@ feed_bg() {
 	wait_for $log "^shell-read=" 10 || return
 	wait_for $log "console on this terminal" 10 || return
 	sleep 1
-	printf 'sleep 100\r'
-	sleep 2
-	printf '\003'
-	sleep 1
-	printf 'echo "rc-$?-done"\r'
-	wait_for $log "^rc-[0-9]*-done" 30 || return
+	printf 'echo "fg-$((3*4))-guest"\r'
+	wait_for $log "^fg-12-guest" 30 || return
 	printf '\035x'
 	wait_for $log "fg-status=" 30
 }
@@ -109,8 +111,8 @@ EOF
 	has $log.txt "DVGUEST: shell up" && has $log.txt "^shell-read=typed-for-the-shell" &&
 		[ -s /tmp/con-bg.before ] && cmp -s /tmp/con-bg.before /tmp/con-bg.mid
 	t $? "background VMM: a Linux guest boots, the shell's input stays the shell's, the terminal's modes untouched"
-	has $log.txt "^rc-130-done"
-	t $? "background VMM brought back with fg: takes the terminal, Ctrl-C interrupts the guest's program ($(grep -o '^rc-[0-9]*' $log.txt), 130 wanted)"
+	has $log.txt "^fg-12-guest"
+	t $? "background VMM brought back with fg: takes the terminal, the guest's shell answers"
 	has $log.txt "^fg-status=0" && has $log.txt "left from the console" && cmp -s /tmp/con-bg.before /tmp/con-bg.after
 	t $? "background VMM brought back with fg: Ctrl-] x leaves with status 0, the terminal's modes restored"
 }
