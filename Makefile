@@ -12,10 +12,16 @@ TOP := $(CURDIR)
 B := $(TOP)/build
 HOST := $(B)/host
 
+# Every compiler line of ours gets REPRO_CFLAGS: the clone's directory is
+# written as '.' in debug info and __FILE__, so the same commit builds the
+# same bytes in any directory (what runs in the modelled host must not
+# depend on where the clone is; tests/suites/repro).
+REPRO_CFLAGS := -ffile-prefix-map=$(TOP)=.
+
 # Host-side C (tools, unit tests): C11, strict warnings.
 CC ?= cc
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(REPRO_CFLAGS)
 CMOCKA_LIBS := -lcmocka
 
 PLATFORM := qemu opensbi linux busybox initramfs
