@@ -337,18 +337,28 @@ static void kvm_vcpu_kick(struct vcpu *vcpu)
 		pthread_kill(kv->tid, KICK_SIG);
 }
 
+/* pc, x1..x31 and mode are KVM's core registers; satp and sstatus CSRs. */
+static u64 kvm_reg_id(enum vmm_reg reg)
+{
+	if (reg == VMM_REG_SATP)
+		return reg_id(KVM_REG_RISCV_CSR, KVM_REG_RISCV_CSR_REG(satp));
+	if (reg == VMM_REG_SSTATUS)
+		return reg_id(KVM_REG_RISCV_CSR, KVM_REG_RISCV_CSR_REG(sstatus));
+	return reg_id(KVM_REG_RISCV_CORE, reg);
+}
+
 static int kvm_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
 {
 	if (reg >= VMM_REG__NR)
 		return -EINVAL;
-	return one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CORE, reg), val);
+	return one_reg(vcpu, false, kvm_reg_id(reg), val);
 }
 
 static int kvm_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
 {
 	if (reg >= VMM_REG__NR)
 		return -EINVAL;
-	return one_reg(vcpu, true, reg_id(KVM_REG_RISCV_CORE, reg), &val);
+	return one_reg(vcpu, true, kvm_reg_id(reg), &val);
 }
 
 static int kvm_set_irq(struct vcpu *vcpu, unsigned irq, bool level)

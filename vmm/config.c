@@ -91,6 +91,7 @@ void vm_config_usage(const char *prog, int fd, const struct vm_limits *lim)
 		"      --console uart|virtio|none  where standard input goes (default uart)\n"
 		"      --dtb-out FILE        write the generated device tree to FILE\n"
 		"      --stats               print per-vCPU exit counters when the guest stops\n"
+		"                            (and on SIGQUIT, the counters so far)\n"
 		"      --reboots N           guest resets to honour before stopping (default 0)\n"
 		"  -h, --help                this text\n"
 		"      --version             version\n"

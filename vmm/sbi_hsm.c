@@ -29,7 +29,10 @@ static int hsm_handler(struct vcpu *vcpu, struct sbi_call *call)
 		call->error = SBI_SUCCESS;
 		call->value = vcpu_hsm_status(&vm->vcpus[hart]);
 		break;
-	default: /* suspend: not offered */
+	case SBI_HSM_HART_SUSPEND:
+		return vcpu_hsm_suspend(vcpu, call->args[0], call->args[1], call->args[2],
+					&call->error);
+	default:
 		vcpu_stat_inc(vcpu, STAT_SBI_UNSUPPORTED);
 		call->error = SBI_ERR_NOT_SUPPORTED;
 		break;

@@ -215,6 +215,67 @@ int vcpu_hsm_status(struct vcpu *target)
 	return s;
 }
 
+/*
+ * SBI HSM HART_SUSPEND on the calling vCPU's thread (SBI spec, HSM chapter).
+ * The hart is SUSPENDED until the backend's vcpu_wfi() returns: an interrupt
+ * pending and enabled in sie (as for WFI), or an early wake the spec allows
+ * (a platform event: a post of an interrupt, a kick). Retentive: the call
+ * returns SUCCESS with every register intact. Non-retentive: the hart
+ * resumes at addr in S mode with a0 = hart id, a1 = opaque, satp = 0 and
+ * sstatus.SIE = 0, as after a start; sie, the timer and pending interrupts
+ * stay as they were (OpenSBI 1.1 restores them too), the other registers are
+ * undefined by the spec and left as they were. Bad types (reserved, or
+ * platform-specific: we have none) are INVALID_PARAM, as SBI 2.0 words it.
+ * Returns VMM_RESUME (the answer in *error, or the exit cleared for a
+ * non-retentive resume), VMM_STOP, or -errno if the backend failed.
+ */
+int vcpu_hsm_suspend(struct vcpu *vcpu, u64 type, u64 addr, u64 opaque, s64 *error)
+{
+	struct vm *vm = vcpu->vm;
+	const struct vmm_backend_ops *ops = vm->ops;
+	bool retentive = type == SBI_HSM_SUSPEND_RET_DEFAULT;
+	u64 sstatus = 0;
+	int err = 0;
+
+	if (!retentive && type != SBI_HSM_SUSPEND_NON_RET_DEFAULT) {
+		*error = SBI_ERR_INVALID_PARAM;
+		return VMM_RESUME;
+	}
+	if (!ops->vcpu_wfi) {
+		*error = SBI_ERR_NOT_SUPPORTED;
+		return VMM_RESUME;
+	}
+	if (!retentive && !gmem_contains(&vm->mem, addr)) {
+		*error = SBI_ERR_INVALID_ADDRESS;
+		return VMM_RESUME;
+	}
+	pthread_mutex_lock(&vm->lock);
+	vcpu->hsm = HSM_SUSPENDED;
+	pthread_mutex_unlock(&vm->lock);
+	ops->vcpu_wfi(vcpu);
+	pthread_mutex_lock(&vm->lock);
+	vcpu->hsm = HSM_STARTED;
+	pthread_mutex_unlock(&vm->lock);
+	if (vm_stopping(vm))
+		return VMM_STOP;
+	*error = SBI_SUCCESS;
+	if (retentive)
+		return VMM_RESUME;
+	err = ops->get_reg(vcpu, VMM_REG_SSTATUS, &sstatus);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_SSTATUS, sstatus & ~VMM_SSTATUS_SIE);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_SATP, 0);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_MODE, 1);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_PC, addr);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_A0, vcpu->id);
+	err = err ?: ops->set_reg(vcpu, VMM_REG_A1, opaque);
+	if (err)
+		return vmm_error(-err, "vcpu%u: cannot resume from a non-retentive suspend: %s",
+				 vcpu->id, strerror(-err));
+	/* The hart restarts: the ecall's own return must not touch a0/a1/pc. */
+	vcpu->exit.reason = VMM_EXIT_NONE;
+	return VMM_RESUME;
+}
+
 void vm_plic_notify(void *opaque, unsigned ctx, bool level)
 {
 	struct vm *vm = opaque;

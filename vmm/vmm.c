@@ -343,6 +343,7 @@ static void run_vcpus(struct vm *vm)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGQUIT);
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		if (pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i])) {
 			vmm_warn("cannot start vCPU %u", i);
@@ -353,8 +354,13 @@ static void run_vcpus(struct vm *vm)
 	while (!vm_stopping(vm)) {
 		if (sigwait(&set, &sig))
 			break;
-		if (sig != SIGUSR2)
+		if (sig == SIGQUIT) {
+			/* The counters so far (e.g. around an idle window). */
+			if (vm->cfg->stats)
+				vmm_print_stats(vm, 2);
+		} else if (sig != SIGUSR2) {
 			vm_request_stop(vm, VM_STOP_SIGNAL, 128 + sig);
+		}
 	}
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		pthread_join(vm->vcpus[i].thread, NULL);
@@ -491,6 +497,7 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGQUIT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	vm->ops = ops;

@@ -51,6 +51,12 @@ static pthread_key_t dv_thread_key;
 static pthread_once_t dv_key_once = PTHREAD_ONCE_INIT;
 static __thread struct dv_thread *dv_self;
 
+/* Whether this is the vCPU's own thread: its hart state holds the guest CSRs. */
+static bool own_thread(struct dv_vcpu *v)
+{
+	return dv_self && dv_self->v == v;
+}
+
 static unsigned long rdtime(void)
 {
 	unsigned long t;
@@ -73,11 +79,12 @@ static void thread_exit(void *arg)
 
 	if (t->v) {
 		/* Kept for --stats: the driver's view and the thread's switches. */
-		if (!ioctl(t->d->fd, DUVISOR_THREAD_STATS, &t->v->drv))
-			t->v->has_drv = true;
-		if (!getrusage(RUSAGE_THREAD, &ru)) {
-			t->v->nvcsw = ru.ru_nvcsw;
-			t->v->nivcsw = ru.ru_nivcsw;
+		if (!ioctl(t->d->fd, DUVISOR_THREAD_STATS, &t->v->drv)) {
+			if (!getrusage(RUSAGE_THREAD, &ru)) {
+				t->v->nvcsw = ru.ru_nvcsw;
+				t->v->nivcsw = ru.ru_nivcsw;
+			}
+			__atomic_store_n(&t->v->has_drv, true, __ATOMIC_RELEASE);
 		}
 	}
 	ioctl(t->d->fd, DUVISOR_UNREGISTER);
@@ -273,26 +280,30 @@ static int dv_vcpu_init(struct vcpu *vcpu)
 	return 0;
 }
 
-static void print_stats(struct vm *vm)
+/* --stats: at the end (the driver's view too), or live on SIGQUIT while
+ * the vCPU threads run (their counters read as they are). */
+static void dv_print_stats(struct vm *vm, int fd)
 {
-	u64 hu;
+	u64 st[DV_STAT__NR], hu;
 
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct dv_vcpu *v = vm->vcpus[i].priv;
 
 		if (!v)
 			continue;
-		hu = v->stat[DV_EXIT_ECALL] + v->stat[DV_EXIT_S2_MAP] + v->stat[DV_EXIT_MMIO] +
-		     v->stat[DV_EXIT_WFI] + v->stat[DV_EXIT_VINSN] + v->stat[DV_EXIT_OTHER];
-		dprintf(2, "stats: duvisor vcpu%u hu_exits=%llu irq_exits=%llu", i,
-			(unsigned long long)hu, (unsigned long long)v->stat[DV_EXIT_IRQ]);
 		for (int s = 0; s < DV_STAT__NR; s++)
-			dprintf(2, " %s=%llu", dv_stat_names[s], (unsigned long long)v->stat[s]);
-		if (v->has_drv)
-			dprintf(2, " driver_sched_in=%llu nvcsw=%llu nivcsw=%llu",
+			st[s] = __atomic_load_n(&v->stat[s], __ATOMIC_RELAXED);
+		hu = st[DV_EXIT_ECALL] + st[DV_EXIT_S2_MAP] + st[DV_EXIT_MMIO] + st[DV_EXIT_WFI] +
+		     st[DV_EXIT_VINSN] + st[DV_EXIT_OTHER];
+		dprintf(fd, "stats: duvisor vcpu%u hu_exits=%llu irq_exits=%llu", i,
+			(unsigned long long)hu, (unsigned long long)st[DV_EXIT_IRQ]);
+		for (int s = 0; s < DV_STAT__NR; s++)
+			dprintf(fd, " %s=%llu", dv_stat_names[s], (unsigned long long)st[s]);
+		if (__atomic_load_n(&v->has_drv, __ATOMIC_ACQUIRE))
+			dprintf(fd, " driver_sched_in=%llu nvcsw=%llu nivcsw=%llu",
 				(unsigned long long)v->drv.sched_in, (unsigned long long)v->nvcsw,
 				(unsigned long long)v->nivcsw);
-		dprintf(2, "\n");
+		dprintf(fd, "\n");
 	}
 }
 
@@ -300,9 +311,6 @@ static void dv_vcpu_destroy(struct vcpu *vcpu)
 {
 	struct dv_vcpu *v = vcpu->priv;
 
-	/* The core destroys vCPUs in order, after their threads have exited. */
-	if (vcpu->id == 0 && vcpu->vm->cfg->stats)
-		print_stats(vcpu->vm);
 	if (v->altstack)
 		munmap(v->altstack, ALTSTACK_SIZE);
 	free(v);
@@ -423,10 +431,9 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 	for (;;) {
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
 			return 0;
-		/* Every post bumps wake_seq after its hu_vitr write: one older than
-		 * this read is merged by the HURET below, a later one changes it. */
-		v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_SEQ_CST);
 		sync_ext(v);
+		/* Before HURET merges the vCPU table: see dv_vcpu_block(). */
+		v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE);
 		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
 		dv_csr_write(DVEXT_CSR_HU_VSTATUS, v->vstatus);
 		dv_enter(&v->ctx);
@@ -448,35 +455,30 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 	}
 }
 
+/*
+ * WFI (and SBI HSM suspend): sleep on the futex until a post or a kick bumps
+ * wake_seq, or an enabled timer fires. The sequence number is the one taken
+ * as the vCPU last entered the guest: a post that landed in the vCPU table
+ * after that (this thread was switched out) is not in vsip until the next
+ * HURET merges it, but it changed wake_seq, so the wait returns at once.
+ * Posts of an interrupt that vsie disables do not wake the vCPU (wait_ie).
+ */
 void dv_vcpu_block(struct dv_vcpu *v)
 {
 	struct dv_vm *d = v->vcpu->vm->priv;
-	unsigned long cmp, now;
 	struct timespec ts, *tsp = NULL;
-	u32 seq;
+	u64 ticks;
 
-	/*
-	 * Sleep only if nothing was posted since the guest was last entered. A
-	 * post that lands while this thread is in HU sits in the vCPU table,
-	 * invisible to hu_vsip until the next HURET; reading wake_seq here
-	 * instead would miss one that came between the exit and this read, and
-	 * sleep forever (measured: 1 in about 8 doorbell=100 runs without icount
-	 * hung with the interrupt posted and the vCPU asleep).
-	 */
+	/* Reading wake_seq here instead missed a post between the exit and the
+	 * read: 15 of 115 doorbell=100 runs without icount hung asleep. */
+	__atomic_store_n(&v->wait_ie, (u32)dv_csr_read(DVEXT_CSR_HU_VSIE), __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->waiting, 1, __ATOMIC_SEQ_CST);
-	seq = v->entry_seq;
 	if (__atomic_load_n(&v->kick, __ATOMIC_SEQ_CST) || vm_stopping(v->vcpu->vm) ||
-	    (dv_csr_read(DVEXT_CSR_HU_VSIP) & dv_csr_read(DVEXT_CSR_HU_VSIE)))
+	    dv_wfi_wait(v, rdtime() + d->htimedelta, &ticks) == DV_WFI_RETURN)
 		goto out;
-	cmp = dv_csr_read(DVEXT_CSR_HU_VSTIMECMP);
-	if (cmp != -1UL) {
-		u64 ticks, ns;
+	if (ticks != DV_WFI_FOREVER) {
+		u64 ns = ticks > (1ULL << 33) ? ~0ULL >> 2 : ticks * 1000000000ULL / d->timebase;
 
-		now = rdtime() + d->htimedelta;
-		if ((long)(cmp - now) <= 0)
-			goto out;
-		ticks = cmp - now;
-		ns = ticks > (1ULL << 33) ? ~0ULL >> 2 : ticks * 1000000000ULL / d->timebase;
 		ts.tv_sec = ns / 1000000000ULL;
 		ts.tv_nsec = ns % 1000000000ULL;
 		tsp = &ts;
@@ -488,13 +490,19 @@ void dv_vcpu_block(struct dv_vcpu *v)
 		tsp = &ts;
 	}
 	dv_stat_inc(v, DV_WFI_SLEEP);
-	futex(&v->wake_seq, FUTEX_WAIT_PRIVATE, seq, tsp);
+	futex(&v->wake_seq, FUTEX_WAIT_PRIVATE, v->entry_seq, tsp);
 out:
 	__atomic_store_n(&v->waiting, 0, __ATOMIC_RELAXED);
 }
 
-static void wake(struct dv_vcpu *target)
+/* Wake a vCPU for a post of VS interrupt irq (its vsie bit irq - 1), or for
+ * anything (irq 0): a kick. A vCPU blocked with that interrupt disabled
+ * sleeps on; the post stays pending for its next entry. */
+static void wake(struct dv_vcpu *target, unsigned irq)
 {
+	if (irq && __atomic_load_n(&target->waiting, __ATOMIC_SEQ_CST) &&
+	    !(__atomic_load_n(&target->wait_ie, __ATOMIC_SEQ_CST) & (1U << (irq - 1))))
+		return;
 	__atomic_add_fetch(&target->wake_seq, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&target->waiting, __ATOMIC_SEQ_CST)) {
 		futex(&target->wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL);
@@ -503,12 +511,19 @@ static void wake(struct dv_vcpu *target)
 	}
 }
 
+/* SBI HSM suspend: the core's wait, on the vCPU's own thread. */
+static void dv_vcpu_wfi(struct vcpu *vcpu)
+{
+	if (own_thread(vcpu->priv))
+		dv_vcpu_block(vcpu->priv);
+}
+
 static void dv_vcpu_kick(struct vcpu *vcpu)
 {
 	struct dv_vcpu *v = vcpu->priv;
 
 	__atomic_store_n(&v->kick, 1, __ATOMIC_SEQ_CST);
-	wake(v);
+	wake(v, 0);
 	if (__atomic_load_n(&v->tid, __ATOMIC_ACQUIRE))
 		syscall(SYS_tgkill, getpid(), v->tid, KICK_SIG);
 }
@@ -517,7 +532,14 @@ static int dv_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
 {
 	struct dv_vcpu *v = vcpu->priv;
 
-	if (reg == VMM_REG_PC)
+	if (reg == VMM_REG_SATP || reg == VMM_REG_SSTATUS) {
+		if (!own_thread(v) || v->need_reset)
+			return -EINVAL;
+		if (reg == VMM_REG_SATP)
+			*val = dv_csr_read(DVEXT_CSR_HU_VSATP);
+		else
+			*val = dv_csr_read(DVEXT_CSR_HU_VSSTATUS);
+	} else if (reg == VMM_REG_PC)
 		*val = v->vpc;
 	else if (reg == VMM_REG_MODE)
 		*val = !!(v->vstatus & DVEXT_HU_VSTATUS_SPVP);
@@ -532,7 +554,14 @@ static int dv_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
 {
 	struct dv_vcpu *v = vcpu->priv;
 
-	if (reg == VMM_REG_PC)
+	if (reg == VMM_REG_SATP || reg == VMM_REG_SSTATUS) {
+		if (!own_thread(v) || v->need_reset)
+			return -EINVAL;
+		if (reg == VMM_REG_SATP)
+			dv_csr_write(DVEXT_CSR_HU_VSATP, val);
+		else
+			dv_csr_write(DVEXT_CSR_HU_VSSTATUS, val);
+	} else if (reg == VMM_REG_PC)
 		v->vpc = val;
 	else if (reg == VMM_REG_MODE)
 		v->vstatus = val ? DVEXT_HU_VSTATUS_SPVP : 0;
@@ -556,14 +585,14 @@ static int post(struct dv_vcpu *target, unsigned irq)
 		dv_stat_inc(dv_self->v, DV_POST);
 	else
 		dv_stat_inc(target, DV_POST_IO); /* a device's I/O thread: counted at the target */
-	wake(target);
+	wake(target, irq);
 	return 0;
 }
 
 static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 {
 	struct dv_vcpu *v = vcpu->priv;
-	bool self = dv_self && dv_self->v == v;
+	bool self = own_thread(v);
 
 	switch (irq) {
 	case IRQ_S_EXT:
@@ -587,7 +616,7 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 
 static int dv_set_timer(struct vcpu *vcpu, u64 deadline)
 {
-	if (!dv_self || dv_self->v != vcpu->priv)
+	if (!own_thread(vcpu->priv))
 		return -EINVAL; /* only a vCPU's own SBI call sets its timer */
 	dv_csr_write(DVEXT_CSR_HU_VSTIMECMP, deadline);
 	return 0;
@@ -602,7 +631,7 @@ static int dv_remote_fence(struct vcpu *vcpu, unsigned long fid, u64 start, u64 
 {
 	struct dv_vcpu *v = vcpu->priv;
 
-	if (dv_self && dv_self->v == v)
+	if (own_thread(v))
 		return 0; /* our own translations went with this exit */
 	dv_vcpu_kick(vcpu);
 	return 0;
@@ -637,10 +666,12 @@ const struct vmm_backend_ops dv_backend_ops = {
 	.vcpu_destroy = dv_vcpu_destroy,
 	.vcpu_run = dv_vcpu_run,
 	.vcpu_kick = dv_vcpu_kick,
+	.vcpu_wfi = dv_vcpu_wfi,
 	.get_reg = dv_get_reg,
 	.set_reg = dv_set_reg,
 	.set_irq = dv_set_irq,
 	.set_timer = dv_set_timer,
 	.remote_fence = dv_remote_fence,
 	.vcpu_reset = dv_vcpu_reset,
+	.print_stats = dv_print_stats,
 };

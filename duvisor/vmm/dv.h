@@ -50,6 +50,10 @@ enum dv_stat {
 	DV_POST,	    /* interrupts posted through hu_vitr by this thread */
 	DV_POST_IO,	    /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
 	DV_WAKE,	    /* futex wakes of a blocked vCPU */
+	/* WFIs that returned to the guest at once, and why; and one that did not: */
+	DV_WFI_PENDING,	     /* an interrupt pending and enabled in vsie */
+	DV_WFI_TIMER_DUE,    /* the timer compare reached, its interrupt enabled */
+	DV_WFI_TIMER_MASKED, /* compare reached, STIE clear: it sleeps (spun before) */
 	DV_STAT__NR,
 };
 
@@ -74,9 +78,10 @@ struct dv_vcpu {
 	u64 vpc, vstatus;      /* where HURET goes next */
 	struct mmio_insn mmio; /* the MMIO access handed to the core */
 	bool need_reset;
-	u32 wake_seq;  /* futex: bumped by every post to this vCPU */
+	u32 wake_seq;  /* futex: bumped by every post to this vCPU that may wake it */
+	u32 entry_seq; /* wake_seq as the vCPU last entered the guest */
 	u32 waiting;   /* set while blocked in WFI */
-	u32 entry_seq; /* wake_seq as read before the last entry into the guest */
+	u32 wait_ie;   /* vsie while blocked: posts of other interrupts do not wake it */
 	u32 kick;
 	u32 ext_level;	/* external interrupt line as the PLIC drives it */
 	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
@@ -111,6 +116,21 @@ void dv_inject(struct dv_vcpu *v, u64 cause, u64 tval);
 /* Supplied by the backend (and by the unit tests): block a vCPU in WFI
  * until an interrupt may be pending for it, its timer fires or a kick. */
 void dv_vcpu_block(struct dv_vcpu *v);
+
+/*
+ * What a WFI does with the guest's interrupt state as it is now (vsip, vsie,
+ * vstimecmp; now in guest time): DV_WFI_RETURN when an interrupt is pending
+ * and enabled in vsie (whatever vsstatus.SIE says), or the timer compare is
+ * reached with STIE set; else DV_WFI_BLOCK with *ticks the time until an
+ * enabled timer fires, DV_WFI_FOREVER if none. A pending interrupt whose
+ * vsie bit is clear wakes nothing, as the privileged spec has it for WFI:
+ * Linux 6.1 leaves a reached compare with STIE clear when its tick stops.
+ * Counts the reason (wfi_pending, wfi_timer_due, wfi_timer_masked).
+ */
+#define DV_WFI_RETURN  0
+#define DV_WFI_BLOCK   1
+#define DV_WFI_FOREVER (~0ULL)
+int dv_wfi_wait(struct dv_vcpu *v, u64 now, u64 *ticks);
 
 static inline void dv_stat_inc(struct dv_vcpu *v, enum dv_stat s)
 {

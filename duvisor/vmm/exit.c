@@ -30,6 +30,9 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_POST] = "posted",
 	[DV_POST_IO] = "io_posted",
 	[DV_WAKE] = "wakes",
+	[DV_WFI_PENDING] = "wfi_pending",
+	[DV_WFI_TIMER_DUE] = "wfi_timer_due",
+	[DV_WFI_TIMER_MASKED] = "wfi_timer_masked",
 };
 
 void dv_inject(struct dv_vcpu *v, u64 cause, u64 tval)
@@ -221,6 +224,39 @@ static int exit_virtual_insn(struct dv_vcpu *v, const struct dv_trap *t)
 	dv_stat_inc(v, DV_EXIT_VINSN);
 	dv_inject(v, DVEXT_CAUSE_ILLEGAL_INST, insn);
 	return DV_RESUME;
+}
+
+int dv_wfi_wait(struct dv_vcpu *v, u64 now, u64 *ticks)
+{
+	unsigned long ie = dv_csr_read(DVEXT_CSR_HU_VSIE);
+	/* hvip too, in vsip's bit positions: QEMU 7.2 reads vsip as VSSIP
+	 * only (rmw_vsip64 masks with vsip_writable_mask), so a posted VSEIP
+	 * or VSTIP shows only there. */
+	unsigned long ip = dv_csr_read(DVEXT_CSR_HU_VSIP) |
+			   (dv_csr_read(DVEXT_CSR_HU_HVIP) & DVEXT_POSTABLE_MASK) >> 1;
+	unsigned long cmp;
+
+	*ticks = DV_WFI_FOREVER;
+	if (ip & ie) {
+		dv_stat_inc(v, DV_WFI_PENDING);
+		return DV_WFI_RETURN;
+	}
+	cmp = dv_csr_read(DVEXT_CSR_HU_VSTIMECMP);
+	if (cmp == -1UL)
+		return DV_WFI_BLOCK;
+	if ((long)(cmp - now) <= 0) {
+		/* Reached: vsip may not show it yet (the model raises VSTIP from
+		 * a timer of its own), so the enable decides. */
+		if (ie & (1UL << IRQ_S_TIMER)) {
+			dv_stat_inc(v, DV_WFI_TIMER_DUE);
+			return DV_WFI_RETURN;
+		}
+		dv_stat_inc(v, DV_WFI_TIMER_MASKED);
+		return DV_WFI_BLOCK;
+	}
+	if (ie & (1UL << IRQ_S_TIMER))
+		*ticks = cmp - now;
+	return DV_WFI_BLOCK;
 }
 
 static int exit_other(struct dv_vcpu *v, const struct dv_trap *t)

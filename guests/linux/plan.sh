@@ -4,6 +4,7 @@
 #   dvtest.blk   mount /dev/vda (ext2) and print guests/linux/disk/hello.txt
 #   dvtest.net   configure eth0 as 192.0.2.2/24 and ping the host at 192.0.2.1
 #   dvtest.shell an interactive shell on the console
+#   dvtest.idle=S  do nothing for S seconds (sleep): the idle measurement
 hostname duvisor-guest # the shared init named it after the host
 echo "DVGUEST: shell up harts=$(grep -c '^processor' /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
 rc=0
@@ -31,6 +32,11 @@ for arg in $(cat /proc/cmdline); do
 		;;
 	dvtest.shell)
 		setsid cttyhack sh -l
+		;;
+	dvtest.idle=*)
+		echo "DVGUEST: idle ${arg#dvtest.idle=} s from uptime=$(cut -d' ' -f1 /proc/uptime)"
+		sleep "${arg#dvtest.idle=}" || rc=1
+		echo "DVGUEST: idle done uptime=$(cut -d' ' -f1 /proc/uptime)"
 		;;
 	esac
 done

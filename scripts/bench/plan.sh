@@ -9,6 +9,8 @@
 #   RING     1: also run bin/ring (host syscall/ioctl round trips), RING_ITERS RING_REPS,
 #            RING_SET kvm (syscall, /dev/kvm ioctl) or duvisor (DV-driver ioctl)
 #   RAM      guest RAM in MiB;  PROFILE QUANTUM HARTS DVEXT  what host-run was given
+#   IDLE_VCPUS IDLE_SECS  for the benchmark "idle": an idle Linux guest with each
+#            vCPU count, measured by bin/idle-rate (scripts/bench/idle-rate.sh)
 # Prints DVBENCH-CONTEXT/-RUN/-END around each run and the VMM's --stats
 # (bench-collect reads them); exits with the number of failed runs.
 . /opt/duvisor/bench.conf || exit 100
@@ -34,6 +36,18 @@ for b in $BENCHES; do
 	[ "$b" = vipi ] && benches="$benches vipi-vpost"
 done
 for b in $benches; do
+	if [ "$b" = idle ]; then
+		for n in $IDLE_VCPUS; do
+			echo "DVBENCH-RUN: system=$SYSTEM bench=idle cpus=$n"
+			t0=$(cut -d' ' -f1 /proc/uptime)
+			PROFILE=$PROFILE IDLE_RAM=$IDLE_RAM bin/idle-rate "$SYSTEM" "$VMM" "$n" "$IDLE_SECS" $VMM_ARGS
+			rc=$?
+			t1=$(cut -d' ' -f1 /proc/uptime)
+			echo "DVBENCH-END: system=$SYSTEM bench=idle rc=$rc uptime=$t0-$t1"
+			[ $rc = 0 ] || failed=$((failed + 1))
+		done
+		continue
+	fi
 	cpus=1 extra=
 	case $b in vipi | vipi-vpost) cpus=2 ;; esac
 	[ "$b" = vipi-vpost ] && $VMM --help 2>/dev/null | grep -q -- '--vpost' && extra=--vpost

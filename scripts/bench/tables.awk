@@ -7,6 +7,7 @@
 function key(s, b, p, prof, q) { return s SUBSEP b SUBSEP p SUBSEP prof SUBSEP q }
 function have(k) { return (k in val) }
 function get(k) { return (k in val) ? val[k] : "?" }
+function iget(s, p, v) { return ((s, p, v) in idle) ? idle[s, p, v] : "-" }
 function ratio(a, b) { return (a == "?" || b == "?" || b + 0 == 0) ? "?" : sprintf("%.2f", a / b) }
 function fmtv(v, u) { return v == "?" ? "not measured" : sprintf("%s %s", v, u) }
 function dirof(r1, r2,    x) {
@@ -34,6 +35,7 @@ FILENAME ~ /microbench.csv$/ && FNR > 1 {
 		else if ($1 == "duvisor-nopmc") { nopv[$2, op] = $8; nopc = pcost }
 		next
 	}
+	if ($2 == "idle") { idle[$1, $4, $12] = $8; idlev[$12] = 1; next }
 	if ($3 != "total") next
 	k = key($1, $2, $4, $5, $10)
 	val[k] = $8; unit[$2] = $9; iters[k] = $6; reps[k] = $7
@@ -269,6 +271,22 @@ END {
 		}
 		print "" > s
 		if ("phases" in note) print note["phases"] > s
+		print "" > s
+	}
+	ni = 0
+	for (v in idlev) ni++
+	if (ni) {
+		print "## Idle Linux guests: exits per second" > s
+		print "" > s
+		print "A Linux 6.1 guest idle in `sleep` (`scripts/bench/idle-rate.sh`; docs/methodology.md, \"Idle guests\"):" > s
+		print "exits and WFI exits per second of virtual time in the idle window, all vCPUs together." > s
+		print "" > s
+		print "| vCPUs | KVM exits/s | KVM WFI/s | DuVisor exits/s | DuVisor WFI/s |" > s
+		print "| ---: | ---: | ---: | ---: | ---: |" > s
+		for (v = 1; v <= 8; v++) if (v in idlev)
+			printf "| %d | %s | %s | %s | %s |\n", v, iget("kvm", "exits", v), iget("kvm", "wfi", v), iget("duvisor", "exits", v), iget("duvisor", "wfi", v) > s
+		print "" > s
+		if ("idle" in note) print note["idle"] > s
 		print "" > s
 	}
 	if ("pmc" in note || npc > 0) {

@@ -311,6 +311,86 @@ static void wfi_blocks_and_skips(void **state)
 	assert_int_equal(nblocked, 2);
 }
 
+/* ---- WFI: what wakes it (dv_wfi_wait) ---- */
+#define SSIP (1UL << 1)
+#define STIP (1UL << 5)
+#define SEIP (1UL << 9)
+
+/* Guest interrupt state: vsip, vsie, vsstatus, vstimecmp. */
+static void wfi_state(unsigned long ip, unsigned long ie, unsigned long status, unsigned long cmp)
+{
+	csr[DVEXT_CSR_HU_VSIP] = ip;
+	csr[DVEXT_CSR_HU_VSIE] = ie;
+	csr[DVEXT_CSR_HU_VSSTATUS] = status;
+	csr[DVEXT_CSR_HU_VSTIMECMP] = cmp;
+}
+
+static void wfi_pending_and_enabled_returns(void **state)
+{
+	struct fx *f = *state;
+	u64 ticks = 0;
+
+	/* sstatus.SIE = 0 (Linux's idle loop): sie alone decides. */
+	wfi_state(SSIP, SSIP | STIP, 0, -1UL);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_RETURN);
+	wfi_state(SEIP | STIP, SEIP, SR_SIE, 5000);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_RETURN);
+	/* A posted VSEIP shows in hvip only (QEMU 7.2 reads vsip as SSIP only). */
+	wfi_state(0, SEIP, 0, -1UL);
+	csr[DVEXT_CSR_HU_HVIP] = 1UL << DVEXT_IRQ_VSEI;
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_RETURN);
+	assert_int_equal(f->v.stat[DV_WFI_PENDING], 3);
+	/* ... and counts only with its enable. */
+	wfi_state(0, SSIP | STIP, 0, -1UL);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	csr[DVEXT_CSR_HU_HVIP] = 0;
+}
+
+/* Linux 6.1 after its tick stopped: the compare reached long ago, STIP set,
+ * STIE clear. The WFI must sleep (it spun before: issue 13), with no
+ * timeout, and say why. */
+static void wfi_reached_but_disabled_timer_sleeps(void **state)
+{
+	struct fx *f = *state;
+	u64 ticks = 0;
+
+	wfi_state(STIP, SSIP | SEIP, 0, 500);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, DV_WFI_FOREVER);
+	assert_int_equal(f->v.stat[DV_WFI_TIMER_MASKED], 1);
+	/* Pending SSIP and SEIP with their enables clear: nothing wakes it either. */
+	wfi_state(SSIP | SEIP, STIP, SR_SIE, 2000);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, 1000);
+	assert_int_equal(f->v.stat[DV_WFI_PENDING], 0);
+}
+
+static void wfi_enabled_timer_sets_the_timeout(void **state)
+{
+	struct fx *f = *state;
+	u64 ticks = 0;
+
+	wfi_state(0, STIP, 0, 1000 + 12345);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, 12345);
+	/* Reached, STIE set, VSTIP not (yet) in vsip: return now. */
+	wfi_state(0, STIP, 0, 1000);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_RETURN);
+	assert_int_equal(f->v.stat[DV_WFI_TIMER_DUE], 1);
+	/* A later timer with STIE clear sets no timeout. */
+	wfi_state(0, SSIP, 0, 5000);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, DV_WFI_FOREVER);
+	/* No timer at all. */
+	wfi_state(0, STIP | SSIP | SEIP, 0, -1UL);
+	assert_int_equal(dv_wfi_wait(&f->v, 1000, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, DV_WFI_FOREVER);
+	/* The compare compares as a signed distance (time wraps). */
+	wfi_state(0, STIP, 0, 10);
+	assert_int_equal(dv_wfi_wait(&f->v, -10UL, &ticks), DV_WFI_BLOCK);
+	assert_int_equal(ticks, 20);
+}
+
 static void other_virtual_insn_is_illegal(void **state)
 {
 	struct fx *f = *state;
@@ -388,6 +468,9 @@ int main(void)
 		T(failed_fetch_resumes),
 		T(fetch_from_device_injects),
 		T(wfi_blocks_and_skips),
+		T(wfi_pending_and_enabled_returns),
+		T(wfi_reached_but_disabled_timer_sleeps),
+		T(wfi_enabled_timer_sets_the_timeout),
 		T(other_virtual_insn_is_illegal),
 		T(interrupt_just_resumes),
 		T(from_vu_mode_injects_with_spp_clear),

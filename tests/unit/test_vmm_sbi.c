@@ -185,9 +185,175 @@ static void hsm(void **state)
 	c = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 99, 0, 0);
 	run(&c);
 	assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
-	c = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0, 0, 0);
+	c = call(SBI_EXT_HSM, 4, 0, 0, 0);
 	run(&c);
 	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+}
+
+/* ---- HSM suspend ---- */
+
+/* Reserved and platform-specific types (we implement none) are refused
+ * before the hart suspends. */
+static void hsm_suspend_bad_types(void **state)
+{
+	static const u64 bad[] = { 1,	       0x0fffffff, 0x10000000, 0x7fffffff, 0x80000001,
+				   0x8fffffff, 0x90000000, 0xffffffff, 1ULL << 32, ~0ULL };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct sbi_call c = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, bad[i], MM_RAM_BASE, 0);
+
+		assert_int_equal(run(&c), VMM_RESUME);
+		assert_int_equal(c.error, SBI_ERR_INVALID_PARAM);
+	}
+	assert_int_equal(fake.wfi_calls, 0);
+	assert_int_equal(vcpu_hsm_status(&vm->vcpus[0]), HSM_STARTED);
+}
+
+/* Retentive: one wait, then SUCCESS; no register touched, the ecall's own
+ * return (a0, pc + 4) left to the backend. The address is ignored. */
+static void hsm_suspend_retentive(void **state)
+{
+	struct sbi_call c =
+		call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RET_DEFAULT, 0x1000, 7);
+	u64 before[VMM_REG__NR];
+
+	for (unsigned r = 0; r < VMM_REG__NR; r++)
+		fake.regs[0][r] = 0x1000 + r;
+	memcpy(before, fake.regs[0], sizeof(before));
+	vm->vcpus[0].exit.reason = VMM_EXIT_SBI;
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.error, SBI_SUCCESS);
+	assert_int_equal(fake.wfi_calls, 1);
+	assert_memory_equal(before, fake.regs[0], sizeof(before));
+	assert_int_equal(vm->vcpus[0].exit.reason, VMM_EXIT_SBI);
+	assert_int_equal(vcpu_hsm_status(&vm->vcpus[0]), HSM_STARTED);
+}
+
+/* Non-retentive: resumes at the address with a0 = hart id, a1 = opaque,
+ * satp = 0, sstatus.SIE = 0 (its other bits kept), in S mode; the exit is
+ * cleared so that the backend does not complete the ecall over it. */
+static void hsm_suspend_non_retentive(void **state)
+{
+	struct sbi_call c =
+		call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT, 0x1000, 0);
+
+	assert_int_equal(run(&c), VMM_RESUME);
+	assert_int_equal(c.error, SBI_ERR_INVALID_ADDRESS);
+	assert_int_equal(fake.wfi_calls, 0);
+	fake.regs[2][VMM_REG_SSTATUS] = 0x6122; /* FS, SPP, SPIE, SIE */
+	fake.regs[2][VMM_REG_SATP] = 0x8000000000080123ULL;
+	fake.regs[2][VMM_REG_MODE] = 0;
+	fake.regs[2][VMM_REG_A0] = fake.regs[2][VMM_REG_A1] = 0x5555;
+	vm->vcpus[2].hsm = HSM_STARTED;
+	vm->vcpus[2].exit.reason = VMM_EXIT_SBI;
+	c = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RET_DEFAULT,
+		 MM_RAM_BASE + 0x200, 0xfeed);
+	assert_int_equal(sbi_dispatch(&vm->vcpus[2], &c), VMM_RESUME);
+	assert_int_equal(fake.wfi_calls, 1);
+	assert_int_equal(fake.regs[2][VMM_REG_PC], MM_RAM_BASE + 0x200);
+	assert_int_equal(fake.regs[2][VMM_REG_A0], 2);
+	assert_int_equal(fake.regs[2][VMM_REG_A1], 0xfeed);
+	assert_int_equal(fake.regs[2][VMM_REG_MODE], 1);
+	assert_int_equal(fake.regs[2][VMM_REG_SATP], 0);
+	assert_int_equal(fake.regs[2][VMM_REG_SSTATUS], 0x6120);
+	assert_int_equal(vm->vcpus[2].exit.reason, VMM_EXIT_NONE);
+	assert_int_equal(vcpu_hsm_status(&vm->vcpus[2]), HSM_STARTED);
+}
+
+static struct sbi_call suspend_call;
+static struct vcpu *suspender;
+
+static void *suspend_thread(void *arg)
+{
+	suspender->exit.reason = VMM_EXIT_SBI;
+	return (void *)(long)sbi_dispatch(suspender, &suspend_call);
+}
+
+/* With 1, 2 and 4 vCPUs: the last hart suspends (either type); meanwhile
+ * HART_GET_STATUS from hart 0 (or, alone, the core's view) says SUSPENDED
+ * and a start is refused; an interrupt ends it. */
+static void suspend_in_vm_of(unsigned n, u64 type)
+{
+	struct vm *v = fake_vm(n);
+	struct vm *saved = vm;
+	struct sbi_call c;
+	pthread_t t;
+	void *ret;
+
+	vm = v;
+	suspender = &vm->vcpus[n - 1];
+	suspender->hsm = HSM_STARTED;
+	fake.wfi_hold = 1;
+	suspend_call = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, type, MM_RAM_BASE + 0x40, 9);
+	pthread_create(&t, NULL, suspend_thread, NULL);
+	while (vcpu_hsm_status(suspender) != HSM_SUSPENDED)
+		usleep(100);
+	if (n > 1) {
+		c = call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, n - 1, 0, 0);
+		run(&c);
+		assert_int_equal(c.error, SBI_SUCCESS);
+		assert_int_equal(c.value, HSM_SUSPENDED);
+		c = call(SBI_EXT_HSM, SBI_HSM_HART_START, n - 1, MM_RAM_BASE, 0);
+		run(&c);
+		assert_int_equal(c.error, SBI_ERR_ALREADY_AVAILABLE);
+	}
+	__atomic_store_n(&fake.wfi_release, 1, __ATOMIC_SEQ_CST);
+	pthread_join(t, &ret);
+	assert_int_equal((long)ret, VMM_RESUME);
+	assert_int_equal(vcpu_hsm_status(suspender), HSM_STARTED);
+	if (type == SBI_HSM_SUSPEND_RET_DEFAULT) {
+		assert_int_equal(suspend_call.error, SBI_SUCCESS);
+		assert_int_equal(suspender->exit.reason, VMM_EXIT_SBI);
+	} else {
+		assert_int_equal(fake.regs[n - 1][VMM_REG_PC], MM_RAM_BASE + 0x40);
+		assert_int_equal(fake.regs[n - 1][VMM_REG_A0], n - 1);
+		assert_int_equal(fake.regs[n - 1][VMM_REG_A1], 9);
+		assert_int_equal(suspender->exit.reason, VMM_EXIT_NONE);
+	}
+	vm = saved;
+	fake_vm_free(v);
+}
+
+static void hsm_suspend_status_1_2_4(void **state)
+{
+	static const unsigned counts[] = { 1, 2, 4 };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(counts); i++) {
+		suspend_in_vm_of(counts[i], SBI_HSM_SUSPEND_RET_DEFAULT);
+		suspend_in_vm_of(counts[i], SBI_HSM_SUSPEND_NON_RET_DEFAULT);
+	}
+}
+
+/* A VM that stops while a hart is suspended: the wait ends, VMM_STOP. */
+static void hsm_suspend_then_stop(void **state)
+{
+	pthread_t t;
+	void *ret;
+
+	suspender = &vm->vcpus[1];
+	suspender->hsm = HSM_STARTED;
+	fake.wfi_hold = 1;
+	suspend_call = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0, 0, 0);
+	pthread_create(&t, NULL, suspend_thread, NULL);
+	while (vcpu_hsm_status(suspender) != HSM_SUSPENDED)
+		usleep(100);
+	vm_request_stop(vm, VM_STOP_SHUTDOWN, 0);
+	pthread_join(t, &ret);
+	assert_int_equal((long)ret, VMM_STOP);
+}
+
+/* A backend that cannot wait for an interrupt does not offer suspend. */
+static void hsm_suspend_needs_a_backend_wait(void **state)
+{
+	struct vmm_backend_ops ops = fake_ops;
+	struct sbi_call c = call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0, 0, 0);
+
+	ops.vcpu_wfi = NULL;
+	vm->ops = &ops;
+	run(&c);
+	vm->ops = &fake_ops;
+	assert_int_equal(c.error, SBI_ERR_NOT_SUPPORTED);
+	assert_int_equal(fake.wfi_calls, 0);
 }
 
 /* A stopped hart restarts at the address another hart gives it. */
@@ -372,6 +538,12 @@ int main(void)
 		T(hsm),
 		T(hsm_stop_start),
 		T(hsm_start_before_thread),
+		T(hsm_suspend_bad_types),
+		T(hsm_suspend_retentive),
+		T(hsm_suspend_non_retentive),
+		T(hsm_suspend_status_1_2_4),
+		T(hsm_suspend_then_stop),
+		T(hsm_suspend_needs_a_backend_wait),
 		T(srst),
 		T(srst_reboot),
 		T(srst_warm_reboot_is_panic),

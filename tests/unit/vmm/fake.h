@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vmm/vm.h"
 
@@ -25,6 +26,9 @@ struct fake_log {
 	unsigned fence_calls;
 	unsigned fence_mask;
 	u64 regs[VMM_MAX_VCPUS][VMM_REG__NR];
+	unsigned wfi_calls;
+	int wfi_hold;	 /* vcpu_wfi waits for wfi_release (or a stop) */
+	int wfi_release; /* set by the test to end a held wait */
 };
 
 static struct fake_log fake;
@@ -66,6 +70,16 @@ static int fake_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
 	return 0;
 }
 
+/* The backend's WFI wait, for SBI HSM suspend: returns at once, or with
+ * wfi_hold set only once the test sets wfi_release or the VM stops. */
+static void fake_vcpu_wfi(struct vcpu *vcpu)
+{
+	__atomic_fetch_add(&fake.wfi_calls, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&fake.wfi_hold, __ATOMIC_SEQ_CST) &&
+	       !__atomic_load_n(&fake.wfi_release, __ATOMIC_SEQ_CST) && !vm_stopping(vcpu->vm))
+		usleep(100);
+}
+
 /* Runs "the guest" once: records where it would start, then stops the VM. */
 static u64 fake_first_pc[VMM_MAX_VCPUS];
 
@@ -86,6 +100,7 @@ static const struct vmm_backend_ops fake_ops = {
 	.set_reg = fake_set_reg,
 	.get_reg = fake_get_reg,
 	.vcpu_run = fake_vcpu_run,
+	.vcpu_wfi = fake_vcpu_wfi,
 };
 
 static struct vm_config fake_cfg = { .append = "console=ttyS0 test", .nr_vcpus = 4 };

@@ -74,6 +74,11 @@ struct vm;
 #define SBI_HSM_HART_STOP	1
 #define SBI_HSM_HART_GET_STATUS 2
 #define SBI_HSM_HART_SUSPEND	3
+/* Suspend types: the two defaults; bit 31 set is non-retentive. The rest of
+ * 0..0xffffffff is reserved or platform-specific (we have none), above is
+ * reserved. */
+#define SBI_HSM_SUSPEND_RET_DEFAULT	0x00000000
+#define SBI_HSM_SUSPEND_NON_RET_DEFAULT 0x80000000
 
 #define SBI_SRST_RESET		0
 #define SBI_SRST_SHUTDOWN	0

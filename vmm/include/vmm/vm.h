@@ -103,15 +103,19 @@ enum vmm_reg {
 	VMM_REG_A0 = 10,
 	VMM_REG_A1 = 11,
 	VMM_REG_A7 = 17,
-	VMM_REG_MODE = 32, /* 1: S (VS) mode, 0: U mode */
+	VMM_REG_MODE = 32,    /* 1: S (VS) mode, 0: U mode */
+	VMM_REG_SATP = 33,    /* the guest's (v)satp */
+	VMM_REG_SSTATUS = 34, /* the guest's (v)sstatus */
 	VMM_REG__NR,
 };
+#define VMM_SSTATUS_SIE (1ULL << 1)
 
 enum hsm_state {
 	HSM_STARTED = 0,
 	HSM_STOPPED = 1,
 	HSM_START_PENDING = 2,
 	HSM_STOP_PENDING = 3,
+	HSM_SUSPENDED = 4,
 };
 
 struct vcpu {
@@ -155,6 +159,10 @@ struct vmm_backend_ops {
 	void (*vcpu_kick)(struct vcpu *vcpu);
 	int (*get_reg)(struct vcpu *vcpu, enum vmm_reg reg, u64 *val);
 	int (*set_reg)(struct vcpu *vcpu, enum vmm_reg reg, u64 val);
+	/* Optional, for SBI HSM suspend when the core runs HSM: on the vCPU's
+	 * own thread, block as the guest's WFI would, until an interrupt may be
+	 * pending and enabled for it (an early return is allowed), or a kick. */
+	void (*vcpu_wfi)(struct vcpu *vcpu);
 	/* Raise or lower an interrupt (IRQ_S_EXT, IRQ_S_SOFT) on a vCPU; any thread. */
 	int (*set_irq)(struct vcpu *vcpu, unsigned irq, bool level);
 	/* Optional: the timer and fences, for backends that do not keep them. */
@@ -232,6 +240,7 @@ void *vcpu_thread(void *arg);
 int vcpu_hsm_start(struct vcpu *target, u64 addr, u64 opaque);
 int vcpu_hsm_stop(struct vcpu *vcpu);
 int vcpu_hsm_status(struct vcpu *target);
+int vcpu_hsm_suspend(struct vcpu *vcpu, u64 type, u64 addr, u64 opaque, s64 *error);
 /* PLIC context output -> external interrupt on the hart. */
 void vm_plic_notify(void *opaque, unsigned ctx, bool level);
 
