@@ -173,7 +173,7 @@ def main():
               "cap of stops per VMM and seed. A VMM killed by a signal, a hang, or anything in the "
               "host kernel's log is a finding.\n")
     md.append("| VMM | seed | inputs run | error stops | VMM crashes | host kernel log | CMA (kB) | "
-              "seconds | guest exceptions handled | reached the end |")
+              "seconds | guest exceptions handled (finished runs) | reached the end |")
     md.append("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- |")
     for r in gf:
         _, name, seed, ran, nstop, sigs, kern, before, after, secs, exc, end_ = r[:12]
