@@ -2,7 +2,8 @@
 #   make deps       install the Debian packages (idempotent)
 #   make            build everything (platform is cached in $(DUVISOR_CACHE))
 #   make test       all tests; ends with "N passed, N failed, N skipped"
-#   make run-host   boot the modelled host to an interactive shell
+#   make run-host   the modelled host with both VMMs, the DV-driver and the guests; a shell
+#   make run-guest  a Linux guest on a VMM, interactive (VMM=duvisor|kvm CPUS=N MEM=256M)
 #   make bench      the paper's microbenchmarks on KVM and DuVisor
 # See README.md.
 
@@ -11,23 +12,29 @@ TOP := $(CURDIR)
 B := $(TOP)/build
 HOST := $(B)/host
 
+# Every compiler line of ours gets REPRO_CFLAGS: the clone's directory is
+# written as '.' in debug info and __FILE__, so the same commit builds the
+# same bytes in any directory (what runs in the modelled host must not
+# depend on where the clone is; tests/suites/repro).
+REPRO_CFLAGS := -ffile-prefix-map=$(TOP)=.
+
 # Host-side C (tools, unit tests): C11, strict warnings.
 CC ?= cc
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(REPRO_CFLAGS)
 CMOCKA_LIBS := -lcmocka
 
 PLATFORM := qemu opensbi linux busybox initramfs
 
-.PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform \
-	format format-check run-host bench plots clean clean-cache help
+.PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
+	format format-check run-host run-guest bench plots clean clean-cache help
 .NOTPARALLEL:
 
 .DEFAULT_GOAL := all
 all: deps platform host targets
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# *//'
+	@sed -n '2,9p' Makefile | sed 's/^# *//'
 
 deps:
 	@scripts/deps.sh
@@ -69,15 +76,27 @@ test-unit: deps host
 test-platform: all
 	@tests/run platform
 
+# Flakiness hunt: every host-boot suite N times (LOAD=1: two suites at once).
+N ?= 20
+STRESS_SUITES ?= platform dvext kvm duvisor bench
+test-stress: all
+	@scripts/test-stress -n $(N) $(if $(filter 1,$(LOAD)),--load) $(STRESS_SUITES)
+
 format:
 	@git ls-files -co --exclude-standard -- '*.c' '*.h' | xargs -r clang-format -i
 
 format-check: deps
 	@tests/run format
 
-# ---- the modelled host ----
+# ---- the modelled host, by hand (README "Try it by hand"; scripts/try) ----
+VMM ?= duvisor
+CPUS ?= 1
+MEM ?= 256M
 run-host: all
-	@scripts/host-run --interactive $(RUN_HOST_ARGS)
+	@scripts/try host $(RUN_HOST_ARGS)
+
+run-guest: all
+	@scripts/try guest --vmm $(VMM) --cpus $(CPUS) --mem $(MEM) $(RUN_HOST_ARGS)
 
 bench: all
 	@scripts/bench/run

@@ -14,10 +14,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "kvm.h"
 #include "vmm/err.h"
+#include "vmm/sbi.h"
 #include "vmm/vm.h"
 
 #define KVM_DEV	 "/dev/kvm"
@@ -54,6 +56,22 @@ static void kick_handler(int sig)
 	(void)sig;
 }
 
+/* Guest RAM is mapped without reserve: more than the host has runs, until the
+ * guest touches too much of it and the kernel kills the VMM. */
+static void warn_host_ram(u64 mem)
+{
+	struct sysinfo si;
+	u64 host;
+
+	if (sysinfo(&si))
+		return;
+	host = (u64)si.totalram * si.mem_unit;
+	if (mem > host)
+		vmm_warn("warning: --mem %llu MiB is more than the host's %llu MiB of RAM; the "
+			 "kernel kills the VMM if the guest touches too much of it",
+			 (unsigned long long)(mem >> 20), (unsigned long long)(host >> 20));
+}
+
 static int kvm_init(struct vm *vm)
 {
 	struct kvm_vm *k = calloc(1, sizeof(*k));
@@ -75,6 +93,7 @@ static int kvm_init(struct vm *vm)
 		n = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (n > 0 && vm->nr_vcpus > (unsigned)n)
 		return vmm_error(EINVAL, "KVM supports at most %d vCPUs, not %u", n, vm->nr_vcpus);
+	warn_host_ram(vm->cfg->mem_size);
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0)
 		return vmm_error(errno, "KVM_CREATE_VM: %s", strerror(errno));
@@ -213,6 +232,39 @@ static void complete_exit(struct vcpu *vcpu, struct kvm_run *run)
 	e->reason = VMM_EXIT_NONE;
 }
 
+/*
+ * KVM reports both SRST reboots as one KVM_SYSTEM_EVENT_RESET; the guest's
+ * registers still hold the call (KVM leaves a0 alone on an exit to user
+ * space): a warm one is a Linux Image guest's panic (VM_LINUX_PANIC_ARGS).
+ */
+static bool srst_warm(struct vcpu *vcpu)
+{
+	u64 a0, a7;
+
+	return !one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CORE, VMM_REG_A7), &a7) &&
+	       !one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CORE, VMM_REG_A0), &a0) &&
+	       a7 == SBI_EXT_SRST && a0 == SBI_SRST_WARM_REBOOT;
+}
+
+/* KVM_RUN failed: say what the guest did, where, if it was the guest. */
+static int run_failed(struct vcpu *vcpu, int err)
+{
+	char line[320];
+	u64 pc = 0, satp = 0;
+	u32 insn = 0;
+	bool have_insn;
+
+	if (one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CORE, VMM_REG_PC), &pc))
+		return vmm_error(err, "vcpu%u: KVM_RUN: %s", vcpu->id, strerror(err));
+	have_insn = !one_reg(vcpu, false, reg_id(KVM_REG_RISCV_CSR, KVM_REG_RISCV_CSR_REG(satp)),
+			     &satp) &&
+		    !gw_fetch(&vcpu->vm->mem, satp, pc, &insn);
+	if (kvm_describe_stop(line, sizeof(line), vcpu->id, err, pc, have_insn, insn))
+		return vmm_error(err, "vcpu%u: KVM_RUN at guest pc %#llx: %s", vcpu->id,
+				 (unsigned long long)pc, strerror(err));
+	return vmm_error(err, "%s", line);
+}
+
 static int kvm_vcpu_run(struct vcpu *vcpu)
 {
 	struct kvm_vcpu *kv = vcpu->priv;
@@ -229,7 +281,7 @@ static int kvm_vcpu_run(struct vcpu *vcpu)
 	if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
 		if (errno == EINTR || errno == EAGAIN)
 			return 0;
-		return -errno;
+		return run_failed(vcpu, errno);
 	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
@@ -252,9 +304,12 @@ static int kvm_vcpu_run(struct vcpu *vcpu)
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
 		e->reason = VMM_EXIT_SYSTEM;
-		e->system.type = run->system_event.type == KVM_SYSTEM_EVENT_RESET
-					 ? VMM_SYSTEM_RESET
-					 : VMM_SYSTEM_SHUTDOWN;
+		if (run->system_event.type != KVM_SYSTEM_EVENT_RESET)
+			e->system.type = VMM_SYSTEM_SHUTDOWN;
+		else if (srst_warm(vcpu))
+			e->system.type = VMM_SYSTEM_WARM_RESET;
+		else
+			e->system.type = VMM_SYSTEM_RESET;
 		e->system.reason = run->system_event.ndata ? run->system_event.data[0] : 0;
 		break;
 	case KVM_EXIT_INTR:
@@ -412,6 +467,7 @@ static void kvm_print_stats(struct vm *vm, int fd)
 const struct vmm_backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.max_vcpus = VMM_MAX_VCPUS,
+	.mem_note = "(the memory map's limit; more than the host's RAM runs, with a warning)",
 	.hsm_in_backend = true,
 	.init = kvm_init,
 	.destroy = kvm_destroy,

@@ -55,7 +55,7 @@ TARGETS += $(RING)
 
 $(RING): microbench/host/ring.c include/uapi/duvisor.h
 	@mkdir -p $(@D)
-	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Iinclude -static -o $@ $<
+	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(REPRO_CFLAGS) -Iinclude -static -o $@ $<
 
 .PHONY: bench-smoke plots
 bench-smoke: all
@@ -76,7 +76,7 @@ $(HOST)/bench-obj/%.o: %.c microbench/native/hotpaths.h $(VMM_HDRS) $(DV_HDRS)
 
 $(BENCH_NATIVE): microbench/native/bench_native.cc $(HP_OBJS) $(HOST)/vmm/libvmm.a
 	@mkdir -p $(@D)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -Imicrobench/native -o $@ $< $(HP_OBJS) \
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror $(REPRO_CFLAGS) -Imicrobench/native -o $@ $< $(HP_OBJS) \
 		$(HOST)/vmm/libvmm.a -lbenchmark -lpthread -lfdt
 
 .PHONY: bench-host

@@ -14,3 +14,12 @@ kvm-vmm: $(KVM_VMM)
 # Integration test inside the modelled host (tests/suites/kvm).
 test-kvm: all
 	@tests/run kvm
+
+# The failure lines of diag.c (no <linux/kvm.h>): a unit test on the build machine.
+KVM_UNIT := $(HOST)/tests/test_kvm_diag
+UNIT_TESTS += $(KVM_UNIT)
+
+$(KVM_UNIT): tests/unit/test_kvm_diag.c baseline-kvm/diag.c baseline-kvm/kvm.h $(HOST)/vmm/libvmm.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -pthread $(VMM_CFLAGS) -Ibaseline-kvm -o $@ $< baseline-kvm/diag.c \
+		$(HOST)/vmm/libvmm.a -lfdt $(CMOCKA_LIBS)

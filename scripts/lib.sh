@@ -55,9 +55,13 @@ debsrc() {
 cached() {
 	NAME=$1
 	OUT=$DUVISOR_CACHE/$1-$2
-	exec 9>"$DUVISOR_CACHE/.lock-$1"
-	flock 9
-	[ -f "$OUT/.done" ] || return 1
+	# A complete build is never changed again: use it without waiting for the
+	# lock, which another work tree may hold for a build under another key.
+	if [ ! -f "$OUT/.done" ]; then
+		exec 9>"$DUVISOR_CACHE/.lock-$1"
+		flock 9
+		[ -f "$OUT/.done" ] || return 1
+	fi
 	ln -sfn "$OUT" "$BUILD/$1"
 }
 

@@ -36,8 +36,13 @@ dsc*)
 	tar -xJf "$tarball" -C "$OUT/src" --strip-components=1 --wildcards '*/scripts/dtc/libfdt/*'
 	lib=$OUT/src/scripts/dtc/libfdt ;;
 esac
+# Compiled in the source directory, named 'libfdt' in the debug info: the
+# objects (linked into the VMMs that run in the modelled host) must not carry
+# the cache's or the work tree's path.
+export LC_ALL=C # the order of the objects in libfdt.a (globs sort by locale)
 for c in "$lib"/fdt*.c; do
-	"${CROSS}gcc" -O2 -g -I"$lib" -c "$c" -o "$OUT/obj/$(basename "${c%.c}").o" \
+	(cd "$lib" && "${CROSS}gcc" -O2 -g -ffile-prefix-map="$lib"=libfdt -I. -c "$(basename "$c")" \
+		-o "$OUT/obj/$(basename "${c%.c}").o") \
 		>>"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log" >&2; die "compiling $(basename "$c") failed"; }
 done
 "${CROSS}ar" rcs "$OUT/lib/libfdt.a" "$OUT"/obj/*.o

@@ -47,18 +47,44 @@ static const struct option long_opts[] = {
 	{ 0 },
 };
 
-void vm_config_usage(const char *prog, int fd)
+/* "4G", "16G", "512M": for help and errors. */
+static const char *size_str(u64 v, char *buf, size_t len)
 {
+	if (v % SZ_1G == 0)
+		snprintf(buf, len, "%lluG", (unsigned long long)(v / SZ_1G));
+	else
+		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
+	return buf;
+}
+
+static u64 max_mem(const struct vm_limits *lim)
+{
+	return lim->max_mem && lim->max_mem < MM_RAM_MAX ? lim->max_mem : MM_RAM_MAX;
+}
+
+void vm_config_usage(const char *prog, int fd, const struct vm_limits *lim)
+{
+	char max[32];
+
 	dprintf(fd,
 		"usage: %s [options] --kernel FILE\n"
 		"  -k, --kernel FILE         guest kernel: Linux Image, ELF, or raw binary\n"
 		"      --kernel-format FMT   auto (ELF or Image, default), image, elf, raw\n"
 		"      --kernel-addr GPA     load address of a raw binary (default 0x%llx)\n"
 		"  -i, --initrd FILE         initramfs, placed at the top of RAM\n"
-		"  -a, --append ARGS         kernel command line (default \"%s\")\n"
-		"  -m, --mem SIZE            guest RAM, 16M to 16G, suffix K/M/G (default 128M)\n"
-		"  -c, --cpus N              vCPUs, 1 to %d (default 1)\n"
-		"  -d, --disk FILE[,ro]      virtio-blk disk backed by FILE (up to %d)\n"
+		"  -a, --append ARGS         kernel command line (default \"%s\");\n"
+		"                            a Linux Image gets \"%s\"\n"
+		"                            in front: a panic ends the VMM with status 1\n"
+		"  -m, --mem SIZE            guest RAM, 16M to %s, a multiple of 2M, suffix K/M/G\n"
+		"                            (default 128M)\n",
+		prog, (unsigned long long)MM_RAM_BASE, DEFAULT_APPEND, VM_LINUX_PANIC_ARGS,
+		size_str(max_mem(lim), max, sizeof(max)));
+	if (lim->mem_note)
+		dprintf(fd, "                            %s\n", lim->mem_note);
+	dprintf(fd,
+		"  -c, --cpus N              vCPUs, 1 to %u (default 1)\n"
+		"  -d, --disk FILE[,ro]      virtio-blk disk backed by FILE (up to %d), locked:\n"
+		"                            writable for one VMM alone, read-only ones shared\n"
 		"  -n, --net tap=NAME[,host-ip=A.B.C.D/N][,mac=XX:XX:XX:XX:XX:XX]\n"
 		"                            virtio-net over a TAP interface (up to %d)\n"
 		"      --virtio-console      add a virtio console (hvc0 in Linux)\n"
@@ -69,10 +95,9 @@ void vm_config_usage(const char *prog, int fd)
 		"      --reboots N           guest resets to honour before stopping (default 0)\n"
 		"  -h, --help                this text\n"
 		"      --version             version\n"
-		"Exit status: the guest's (0 after a clean shutdown), 1 for a VMM error,\n"
-		"2 for a bad command line.\n",
-		prog, (unsigned long long)MM_RAM_BASE, DEFAULT_APPEND, VMM_MAX_VCPUS, VM_MAX_DISKS,
-		VM_MAX_NETS);
+		"Exit status: the guest's (0 after a clean shutdown), 1 for a VMM error or a\n"
+		"guest kernel panic, 2 for a bad command line.\n",
+		lim->max_vcpus, VM_MAX_DISKS, VM_MAX_NETS);
 }
 
 int parse_size(const char *s, u64 *out)
@@ -215,9 +240,11 @@ static int parse_disk(struct vm_config *cfg, char *arg)
 	return 0;
 }
 
-int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_vcpus)
+int vm_config_parse(struct vm_config *cfg, int argc, char **argv, const struct vm_limits *lim)
 {
+	unsigned max_vcpus = lim->max_vcpus;
 	unsigned long long v;
+	char max[32];
 	int c, err;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -226,7 +253,9 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_v
 	cfg->append = DEFAULT_APPEND;
 	if (max_vcpus > VMM_MAX_VCPUS)
 		max_vcpus = VMM_MAX_VCPUS;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read option cluster of an
+	 * earlier parse (which would point into that parse's argv). */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:i:a:m:c:d:n:h", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -264,13 +293,12 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_v
 				return vmm_error(EINVAL,
 						 "--mem: '%s' is not a size (like 128M or 1G)",
 						 optarg);
-			if (cfg->mem_size < MM_RAM_MIN || cfg->mem_size > MM_RAM_MAX ||
+			if (cfg->mem_size < MM_RAM_MIN || cfg->mem_size > max_mem(lim) ||
 			    cfg->mem_size % SZ_2M)
-				return vmm_error(
-					EINVAL,
-					"--mem: %s is out of range (16M to 16G, a multiple "
-					"of 2M)",
-					optarg);
+				return vmm_error(EINVAL,
+						 "--mem: %s is out of range (16M to %s, a multiple "
+						 "of 2M)",
+						 optarg, size_str(max_mem(lim), max, sizeof(max)));
 			break;
 		case 'c':
 			if (parse_uint(optarg, 1000, &v) || v < 1 || v > max_vcpus)
@@ -318,7 +346,7 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_v
 			break;
 		case 'h':
 			cfg->help = true;
-			vm_config_usage(argv[0], 1);
+			vm_config_usage(argv[0], 1, lim);
 			return 1;
 		case OPT_VERSION:
 			dprintf(1, "%s (DuVisor evaluation suite VMM core) 1.0\n", argv[0]);

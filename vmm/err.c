@@ -5,7 +5,8 @@
 #include "vmm/err.h"
 
 const char *vmm_prog = "vmm";
-static char last_error[512];
+/* Per thread: a vCPU thread's failure does not clobber the main thread's. */
+static _Thread_local char last_error[512];
 
 int vmm_error(int err, const char *fmt, ...)
 {
@@ -20,6 +21,11 @@ int vmm_error(int err, const char *fmt, ...)
 const char *vmm_last_error(void)
 {
 	return last_error[0] ? last_error : "unknown error";
+}
+
+bool vmm_has_error(void)
+{
+	return last_error[0] != 0;
 }
 
 void vmm_warn(const char *fmt, ...)

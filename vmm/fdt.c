@@ -112,7 +112,10 @@ int vm_fdt_build(struct vm *vm, void *fdt, size_t size)
 	snprintf(uart_path, sizeof(uart_path), "/soc/serial@%llx",
 		 (unsigned long long)MM_UART_BASE);
 	err |= fdt_begin_node(fdt, "chosen");
-	err |= fdt_property_string(fdt, "bootargs", vm->cfg->append ? vm->cfg->append : "");
+	err |= fdt_property_string(fdt, "bootargs",
+				   vm->bootargs	     ? vm->bootargs
+				   : vm->cfg->append ? vm->cfg->append
+						     : "");
 	err |= fdt_property_string(fdt, "stdout-path", uart_path);
 	err |= fdt_property_string(fdt, "duvisor,vmm", vm->ops ? vm->ops->name : "none");
 	snprintf(path, sizeof(path), "/soc/doorbell@%llx", (unsigned long long)MM_DOORBELL_BASE);

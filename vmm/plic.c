@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vmm/devices.h"
+#include "vmm/faultinj.h"
 #include "vmm/memmap.h"
 
 #define NR_WORDS ((PLIC_NR_SOURCES + 31) / 32)
@@ -153,6 +154,7 @@ static u32 claim(struct plic *p, struct plic_ctx *c)
 
 static void complete(struct plic *p, struct plic_ctx *c, u32 irq)
 {
+	VMM_FAULT(vmm_fault_uaf(VMM_FAULT_PLIC, irq));
 	/* The spec ignores a completion for a source not enabled on the context. */
 	if (irq == 0 || irq >= PLIC_NR_SOURCES || !bit(c->enable, irq))
 		return;

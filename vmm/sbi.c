@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* SBI dispatch: one table of extensions, one file per extension. */
 #include "vmm/sbi.h"
+#include "vmm/faultinj.h"
 #include "vmm/vm.h"
 
 static const struct sbi_ext *const sbi_exts[] = {
@@ -27,6 +28,7 @@ int sbi_dispatch(struct vcpu *vcpu, struct sbi_call *call)
 		return VMM_RESUME;
 	}
 	vcpu_stat_inc(vcpu, ext->stat);
+	VMM_FAULT(vmm_fault_sbi(call->ext, call->fid));
 	return ext->handler(vcpu, call);
 }
 

@@ -19,8 +19,11 @@ static int srst_handler(struct vcpu *vcpu, struct sbi_call *call)
 		vm_request_stop(vcpu->vm, VM_STOP_SHUTDOWN, reason == SBI_SRST_REASON_NONE ? 0 : 1);
 		return VMM_STOP;
 	case SBI_SRST_COLD_REBOOT:
-	case SBI_SRST_WARM_REBOOT:
 		vm_request_stop(vcpu->vm, VM_STOP_RESET, 0);
+		return VMM_STOP;
+	case SBI_SRST_WARM_REBOOT:
+		/* What Linux does after a panic with VM_LINUX_PANIC_ARGS. */
+		vm_request_stop(vcpu->vm, VM_STOP_PANIC, 1);
 		return VMM_STOP;
 	default:
 		call->error = SBI_ERR_INVALID_PARAM;

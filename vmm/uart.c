@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vmm/devices.h"
+#include "vmm/faultinj.h"
 
 #define RX_FIFO 64
 
@@ -217,6 +218,7 @@ static int uart_write(void *dev, u64 off, u32 len, u64 val)
 		u->mcr = v & 0x1f;
 		break;
 	case UART_SCR:
+		VMM_FAULT(vmm_fault_uaf(VMM_FAULT_UART, v));
 		u->scr = v;
 		break;
 	default: /* LSR, MSR: read-only */

@@ -174,6 +174,40 @@ static const struct virtio_dev_ops blk_ro_ops = {
 	.destroy = blk_destroy,
 };
 
+/*
+ * Image locking, as QEMU does it: an open-file-description lock on the whole
+ * file, exclusive for a writable disk, shared for a read-only one. A second
+ * VMM (or a second --disk of the same file) that would write alongside
+ * another user, or read alongside a writer, is refused. Released when the
+ * file is closed, also when the VMM dies. Where the kernel has no file
+ * locking the disk is used unlocked, with a warning.
+ */
+static int lock_image(int fd, const char *path, bool ro)
+{
+	struct flock fl = { .l_type = ro ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET };
+	const char *holder = "locked";
+
+	if (!fcntl(fd, F_OFD_SETLK, &fl))
+		return 0;
+	if (errno != EAGAIN && errno != EACCES) {
+		/* A kernel without CONFIG_FILE_LOCKING (EINVAL) or a file system
+		 * without locks: run, unprotected, and say so. */
+		vmm_warn("disk '%s': not locked against other VMMs: %s", path, strerror(errno));
+		return 0;
+	}
+	fl = (struct flock){ .l_type = ro ? F_RDLCK : F_WRLCK, .l_whence = SEEK_SET };
+	if (fcntl(fd, F_OFD_GETLK, &fl))
+		fl.l_type = F_UNLCK;
+	if (fl.l_type == F_WRLCK)
+		holder = "it holds it writable";
+	else if (fl.l_type == F_RDLCK)
+		holder = "it holds it read-only";
+	return vmm_error(EBUSY,
+			 "disk '%s' is in use by another VMM (%s); a writable disk is for one "
+			 "VMM alone",
+			 path, holder);
+}
+
 struct virtio_dev *virtio_blk_create(const struct guest_mem *mem, struct irq_line irq,
 				     const char *path, bool ro)
 {
@@ -195,6 +229,8 @@ struct virtio_dev *virtio_blk_create(const struct guest_mem *mem, struct irq_lin
 		vmm_error(EINVAL, "disk '%s' is not a regular file", path);
 		goto fail;
 	}
+	if (lock_image(b->fd, path, ro))
+		goto fail;
 	b->sectors = st.st_size / SECTOR;
 	if (virtio_dev_init(vdev, ro ? &blk_ro_ops : &blk_ops, mem, irq, b))
 		goto nomem;

@@ -112,6 +112,8 @@ static int exit_system(struct vcpu *vcpu)
 	vcpu_stat_inc(vcpu, STAT_EXIT_SYSTEM);
 	if (s->type == VMM_SYSTEM_RESET)
 		vm_request_stop(vcpu->vm, VM_STOP_RESET, 0);
+	else if (s->type == VMM_SYSTEM_WARM_RESET)
+		vm_request_stop(vcpu->vm, VM_STOP_PANIC, 1);
 	else
 		vm_request_stop(vcpu->vm, VM_STOP_SHUTDOWN, s->reason == 0 ? 0 : 1);
 	return VMM_STOP;
@@ -304,7 +306,11 @@ void *vcpu_thread(void *arg)
 	while (r == VMM_RESUME && !vm_stopping(vm)) {
 		r = vm->ops->vcpu_run(vcpu);
 		if (r < 0) {
-			vmm_warn("vcpu%u: run failed: %s", vcpu->id, strerror(-r));
+			/* The backend's own line when it wrote one (what the guest did). */
+			if (vmm_has_error())
+				vmm_warn("%s", vmm_last_error());
+			else
+				vmm_warn("vcpu%u: run failed: %s", vcpu->id, strerror(-r));
 			break;
 		}
 		r = vcpu_handle_exit(vcpu);

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "vmm/console.h"
 #include "vmm/devices.h"
 #include "vmm/err.h"
 #include "vmm/fdt.h"
@@ -41,8 +41,8 @@ static int check_inputs(const struct vm_config *cfg)
 
 	if (err)
 		return err;
-	if (cfg->initrd && access(cfg->initrd, R_OK))
-		return vmm_error(errno, "initrd '%s': %s", cfg->initrd, strerror(errno));
+	if (cfg->initrd && (err = initrd_check(cfg->initrd)))
+		return err;
 	for (unsigned i = 0; i < cfg->nr_disks; i++)
 		if (access(cfg->disks[i].path, cfg->disks[i].ro ? R_OK : R_OK | W_OK))
 			return vmm_error(errno, "disk '%s': %s", cfg->disks[i].path,
@@ -158,6 +158,15 @@ static int load_guest(struct vm *vm)
 	if (err)
 		return err;
 	vm->entry = k.entry;
+	free(vm->bootargs);
+	vm->bootargs = NULL;
+	/* A Linux guest that panics reboots at once with a warm reset: the VMM
+	 * stops with status 1 instead of leaving it waiting forever. */
+	if (k.fmt == KFMT_IMAGE &&
+	    asprintf(&vm->bootargs, "%s %s", VM_LINUX_PANIC_ARGS, cfg->append) < 0) {
+		vm->bootargs = NULL;
+		return vmm_error(ENOMEM, "out of memory");
+	}
 	vm->fdt_gpa = ALIGN_DOWN(ram_end - MM_FDT_MAX, SZ_2M);
 	if (vm->fdt_gpa < k.end)
 		return vmm_error(E2BIG, "guest RAM too small for the kernel and device tree");
@@ -196,62 +205,121 @@ static int boot_vcpus(struct vm *vm)
 }
 
 /* ---- console input ---- */
-static struct termios saved_tio;
-static bool tio_saved;
 static int input_stop[2] = { -1, -1 };
 
-static void restore_tty(void)
+/* The guest's console takes bytes as fast as it reads them; while it does
+ * not (early boot, a full FIFO), wait, but stay stoppable. false: stop. */
+static bool push_input(struct vm *vm, const u8 *buf, size_t n)
 {
-	if (tio_saved)
-		tcsetattr(0, TCSANOW, &saved_tio);
+	struct pollfd stop = { .fd = input_stop[0], .events = POLLIN };
+	size_t done = 0;
+
+	while (done < n && !vm_stopping(vm)) {
+		size_t k;
+
+		if (vm->cfg->console_in == CONSOLE_IN_VIRTIO)
+			k = virtio_console_input(vm->virtio[vm->nr_virtio - 1], buf + done,
+						 n - done);
+		else
+			k = uart_rx_push(vm->uart, buf + done, n - done);
+		done += k;
+		if (!k && poll(&stop, 1, 10) > 0)
+			return false;
+	}
+	return true;
 }
 
+static void say(const char *s)
+{
+	if (write(2, s, strlen(s)) < 0)
+		return;
+}
+
+/* On a terminal: raw mode while we are its foreground job, and the escape
+ * sequence (vmm/console.h). In the background, neither read the terminal nor
+ * touch its modes; look again from time to time (the shell's fg). */
 static void *input_thread(void *arg)
 {
 	struct vm *vm = arg;
 	struct pollfd pfd[2] = { { .fd = 0, .events = POLLIN },
 				 { .fd = input_stop[0], .events = POLLIN } };
-	u8 buf[64];
+	struct console_esc esc = { 0 };
+	bool tty = isatty(0), told = false;
+	/* Job control can move us between foreground and background only on
+	 * our controlling terminal (not, e.g., on /dev/console under init). */
+	bool jobs = tty && tcgetpgrp(0) >= 0;
+	u8 buf[64], out[sizeof(buf) + 1];
+	char line[160];
 
 	for (;;) {
 		ssize_t n;
-		size_t done = 0;
+		unsigned cmds = 0;
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (tty && !console_tty_foreground(0)) {
+			console_tty_forget();
+			if (poll(&pfd[1], 1, 200) > 0)
+				break;
+			continue;
+		}
+		if (tty && !console_tty_is_raw()) {
+			if (console_tty_raw(0))
+				tty = false;	       /* cannot: read it as it is */
+			else if (!told && isatty(2)) { /* not into a log */
+				snprintf(line, sizeof(line),
+					 "%s: console on this terminal: %s x leaves, %s ? helps\n",
+					 vmm_prog, CONSOLE_ESC_NAME, CONSOLE_ESC_NAME);
+				say(line);
+				told = true;
+			}
+		}
+		/* Under job control, wake up now and then to see whether we are
+		 * still in the foreground. */
+		if (poll(pfd, 2, jobs ? 500 : -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents)
 			break;
 		if (!pfd[0].revents)
 			continue;
 		n = read(0, buf, sizeof(buf));
+		/* EIO: a read from the background (SIGTTIN is ignored). */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+			      (errno == EIO && tty && !console_tty_foreground(0))))
+			continue;
 		if (n <= 0)
 			break;
-		while (done < (size_t)n && !vm_stopping(vm)) {
-			size_t k;
-
-			if (vm->cfg->console_in == CONSOLE_IN_VIRTIO)
-				k = virtio_console_input(vm->virtio[vm->nr_virtio - 1], buf + done,
-							 n - done);
-			else
-				k = uart_rx_push(vm->uart, buf + done, n - done);
-			done += k;
-			if (!k && poll(&pfd[1], 1, 10) > 0)
-				return NULL; /* guest not reading yet: wait, but stay stoppable */
+		if (console_tty_is_raw())
+			n = console_esc_feed(&esc, buf, n, out, &cmds);
+		else
+			memcpy(out, buf, n);
+		if (cmds & CONSOLE_CMD_HELP) {
+			say("\n");
+			say(console_help);
+		}
+		if (!push_input(vm, out, n))
+			break;
+		if (cmds & CONSOLE_CMD_QUIT) {
+			vm_request_stop(vm, VM_STOP_CONSOLE, 0);
+			break;
 		}
 	}
 	return NULL;
 }
 
+static void restore_tty(void)
+{
+	console_tty_restore(0);
+}
+
 static bool start_input(struct vm *vm, pthread_t *t)
 {
-	struct termios tio;
-
 	if (vm->cfg->console_in == CONSOLE_IN_NONE || pipe(input_stop))
 		return false;
-	if (isatty(0) && !tcgetattr(0, &saved_tio)) {
-		tio = saved_tio;
-		tio.c_lflag &= ~(ICANON | ECHO);
-		tio_saved = !tcsetattr(0, TCSANOW, &tio);
+	if (isatty(0)) {
+		/* A background VMM neither stops on a read of the terminal (the
+		 * input thread does not read it then) nor on output to it or on
+		 * a change of its modes: a stopped VMM is a stopped guest. */
+		signal(SIGTTIN, SIG_IGN);
+		signal(SIGTTOU, SIG_IGN);
 		atexit(restore_tty);
 	}
 	return !pthread_create(t, NULL, input_thread, vm);
@@ -383,6 +451,7 @@ static void teardown(struct vm *vm)
 	uart_destroy(vm->uart);
 	plic_destroy(vm->plic);
 	free(vm->test);
+	free(vm->bootargs);
 }
 
 int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
@@ -390,6 +459,7 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	static struct vm_config cfg;
 	static struct vm vm_store;
 	struct vm *vm = &vm_store;
+	struct vm_limits lim;
 	unsigned reboots = 0;
 	pthread_t input;
 	bool has_input;
@@ -397,7 +467,10 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	int err, status;
 
 	vmm_prog = basename(argv[0]);
-	err = vm_config_parse(&cfg, argc, argv, ops->max_vcpus);
+	lim = (struct vm_limits){ .max_vcpus = ops->max_vcpus,
+				  .max_mem = ops->max_mem,
+				  .mem_note = ops->mem_note };
+	err = vm_config_parse(&cfg, argc, argv, &lim);
 	if (err == 1) {
 		/* Listed only where the backend has it: scripts probe --help. */
 		if (cfg.help && ops->vpost)
@@ -467,10 +540,13 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	has_input = start_input(vm, &input);
 	for (;;) {
 		run_vcpus(vm);
-		if (vm->stop != VM_STOP_RESET || reboots >= cfg.reboots)
+		if ((vm->stop != VM_STOP_RESET && vm->stop != VM_STOP_PANIC) ||
+		    reboots >= cfg.reboots)
 			break;
 		reboots++;
-		vmm_warn("guest reset: rebooting (%u of %u)", reboots, cfg.reboots);
+		vmm_warn("guest %s: rebooting (%u of %u)",
+			 vm->stop == VM_STOP_PANIC ? "kernel panic (warm reset)" : "reset", reboots,
+			 cfg.reboots);
 		if (reboot(vm)) {
 			vm->stop = VM_STOP_ERROR;
 			vmm_warn("%s", vmm_last_error());
@@ -488,9 +564,20 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 		vmm_warn("guest requested a reset; stopping (--reboots N to honour it)");
 		status = 0;
 		break;
+	case VM_STOP_PANIC:
+		vmm_warn("guest kernel panic: it asked for a warm reset, as a Linux Image does "
+			 "after a panic (\"%s\"); stopping",
+			 VM_LINUX_PANIC_ARGS);
+		status = EXIT_VMM_ERROR;
+		break;
 	case VM_STOP_SIGNAL:
 		vmm_warn("stopped by signal");
 		status = vm->status;
+		break;
+	case VM_STOP_CONSOLE:
+		fputc('\n', stderr); /* the guest's prompt is still on the line */
+		vmm_warn("left from the console (%s x)", CONSOLE_ESC_NAME);
+		status = 0;
 		break;
 	default:
 		status = EXIT_VMM_ERROR;

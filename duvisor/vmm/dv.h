@@ -40,15 +40,16 @@ enum dv_stat {
 	DV_EXIT_S2_MAP, /* guest page fault on RAM: mapped */
 	DV_EXIT_MMIO,	/* guest page fault elsewhere: MMIO to the core */
 	DV_EXIT_WFI,
-	DV_EXIT_VINSN,	 /* other virtual-instruction exits (illegal injected) */
-	DV_EXIT_IRQ,	 /* a host interrupt stopped the guest (a kernel entry) */
-	DV_EXIT_OTHER,	 /* any other cause reaching the handler */
-	DV_INJECT,	 /* exceptions injected into the guest */
-	DV_MMIO_REFETCH, /* instruction fetch failed: guest resumed to refault */
-	DV_WFI_SLEEP,	 /* WFIs that blocked in the kernel (futex) */
-	DV_POST,	 /* interrupts posted through hu_vitr by this thread */
-	DV_POST_IO,	 /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
-	DV_WAKE,	 /* futex wakes of a blocked vCPU */
+	DV_EXIT_VINSN,	    /* other virtual-instruction exits (illegal injected) */
+	DV_EXIT_IRQ,	    /* a host interrupt stopped the guest (a kernel entry) */
+	DV_EXIT_OTHER,	    /* any other cause reaching the handler */
+	DV_INJECT,	    /* exceptions injected into the guest */
+	DV_MMIO_REFETCH,    /* instruction fetch failed: guest resumed to refault */
+	DV_MMIO_MISALIGNED, /* misaligned MMIO: address-misaligned exception injected */
+	DV_WFI_SLEEP,	    /* WFIs that blocked in the kernel (futex) */
+	DV_POST,	    /* interrupts posted through hu_vitr by this thread */
+	DV_POST_IO,	    /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
+	DV_WAKE,	    /* futex wakes of a blocked vCPU */
 	/* WFIs that returned to the guest at once, and why; and one that did not: */
 	DV_WFI_PENDING,	     /* an interrupt pending and enabled in vsie */
 	DV_WFI_TIMER_DUE,    /* the timer compare reached, its interrupt enabled */

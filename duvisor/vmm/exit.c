@@ -13,6 +13,7 @@
 
 #include "dv.h"
 #include "hw.h"
+#include "vmm/faultinj.h"
 
 const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_EXIT_ECALL] = "hu_exit_ecall",
@@ -24,6 +25,7 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_EXIT_OTHER] = "hu_exit_other",
 	[DV_INJECT] = "injected",
 	[DV_MMIO_REFETCH] = "mmio_refetch",
+	[DV_MMIO_MISALIGNED] = "mmio_misaligned",
 	[DV_WFI_SLEEP] = "wfi_sleep",
 	[DV_POST] = "posted",
 	[DV_POST_IO] = "io_posted",
@@ -93,6 +95,7 @@ int dv_s2_map_ram(struct vm *vm, gpa_t gpa)
 
 	if (!gmem_contains(&vm->mem, gpa))
 		return -EINVAL;
+	VMM_FAULT(vmm_fault_s2(&vm->mem, gpa));
 	if (base < vm->mem.base || base + gran > vm->mem.base + vm->mem.size) {
 		gran = SZ_4K;
 		base = ALIGN_DOWN(gpa, gran);
@@ -179,6 +182,15 @@ static int exit_guest_page_fault(struct dv_vcpu *v, const struct dv_trap *t)
 			return DV_RESUME;
 		}
 	}
+	VMM_FAULT(vmm_fault_isa(t->gpa));
+	if (t->gpa & (d.width - 1)) {
+		/* Devices take naturally aligned accesses only: the guest gets the
+		 * address-misaligned exception (vanilla KVM stops the VM with EIO). */
+		dv_stat_inc(v, DV_MMIO_MISALIGNED);
+		dv_inject(v, store ? DVEXT_CAUSE_STORE_MISALIGNED : DVEXT_CAUSE_LOAD_MISALIGNED,
+			  t->tval);
+		return DV_RESUME;
+	}
 	dv_stat_inc(v, DV_EXIT_MMIO);
 	v->mmio = d;
 	e->reason = VMM_EXIT_MMIO;
@@ -217,9 +229,9 @@ static int exit_virtual_insn(struct dv_vcpu *v, const struct dv_trap *t)
 int dv_wfi_wait(struct dv_vcpu *v, u64 now, u64 *ticks)
 {
 	unsigned long ie = dv_csr_read(DVEXT_CSR_HU_VSIE);
-	/* hvip too, in vsip's bit positions: QEMU 7.2 reads vsip as VSSIP
-	 * only (rmw_vsip64 masks with vsip_writable_mask), so a posted VSEIP
-	 * or VSTIP shows only there. */
+	/* hvip too, in vsip's bit positions: stock QEMU 7.2 read vsip as VSSIP
+	 * only (fixed in the model by duvisor/dvext/qemu/0005), so a posted
+	 * VSEIP showed only there; an injected bit is pending on any hart. */
 	unsigned long ip = dv_csr_read(DVEXT_CSR_HU_VSIP) |
 			   (dv_csr_read(DVEXT_CSR_HU_HVIP) & DVEXT_POSTABLE_MASK) >> 1;
 	unsigned long cmp;
@@ -266,6 +278,7 @@ static int (*const exit_table[24])(struct dv_vcpu *, const struct dv_trap *) = {
 
 int dv_handle_exit(struct dv_vcpu *v, const struct dv_trap *t)
 {
+	VMM_FAULT(vmm_fault_exit(t->cause, v->ctx.gpr));
 	if (t->cause & DVEXT_HU_ER_INTERRUPT) {
 		/* The kernel took the interrupt already; nothing left to do. */
 		dv_stat_inc(v, DV_EXIT_IRQ);

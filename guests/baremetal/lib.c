@@ -17,6 +17,7 @@
 
 static const void *boot_fdt;
 static dv_irq_fn irq_fn;
+static dv_exc_fn exc_fn;
 volatile unsigned long dv_irq_count[DV_MAX_HARTS][16];
 int dv_failures;
 
@@ -198,6 +199,11 @@ void dv_irq_handler(dv_irq_fn fn)
 	irq_fn = fn;
 }
 
+void dv_exc_handler(dv_exc_fn fn)
+{
+	exc_fn = fn;
+}
+
 void dv_irq_enable(unsigned long irq)
 {
 	__asm__ volatile("csrs sie, %0" ::"r"(1UL << irq));
@@ -227,7 +233,6 @@ void dv_trap(unsigned long *regs)
 {
 	unsigned long cause, epc, tval;
 
-	(void)regs;
 	__asm__ volatile("csrr %0, scause" : "=r"(cause));
 	__asm__ volatile("csrr %0, sepc" : "=r"(epc));
 	__asm__ volatile("csrr %0, stval" : "=r"(tval));
@@ -242,6 +247,14 @@ void dv_trap(unsigned long *regs)
 		if (irq_fn)
 			irq_fn(irq);
 		return;
+	}
+	if (exc_fn) {
+		unsigned long resume = exc_fn(cause, epc, tval, regs);
+
+		if (resume) {
+			__asm__ volatile("csrw sepc, %0" ::"r"(resume));
+			return;
+		}
 	}
 	dv_printf("DVTEST: FAIL unexpected exception cause %lu at %#lx (tval %#lx) on hart %lu\n",
 		  cause, epc, tval, dv_hartid());

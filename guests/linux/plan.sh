@@ -5,6 +5,7 @@
 #   dvtest.net   configure eth0 as 192.0.2.2/24 and ping the host at 192.0.2.1
 #   dvtest.shell an interactive shell on the console
 #   dvtest.idle=S  do nothing for S seconds (sleep): the idle measurement
+hostname duvisor-guest # the shared init named it after the host
 echo "DVGUEST: shell up harts=$(grep -c '^processor' /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
 rc=0
 for arg in $(cat /proc/cmdline); do

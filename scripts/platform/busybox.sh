@@ -13,6 +13,9 @@ if cached busybox "$key"; then
 	exit 0
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
+# The build date busybox prints in its banner (include/autoconf.h): fixed, so
+# the base initramfs has the same bytes wherever and whenever it is built.
+export SOURCE_DATE_EPOCH=0
 log "extracting $(basename "$dsc")"
 dpkg-source --no-check -q -x "$dsc" "$OUT/src" >/dev/null 2>&1 || die "dpkg-source -x $dsc failed"
 MK=(make -C "$OUT/src" ARCH=riscv CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" HOSTCC=gcc -j"$JOBS")

@@ -25,6 +25,13 @@ if [ ! -f "$src/.extracted" ]; then
 fi
 
 rm -rf "$OUT" && mkdir -p "$OUT/build"
+# No build date, user or host in the kernel: they are in its version string,
+# which random_init() mixes into the entropy pool, so a kernel built at
+# another time or on another machine would take other random values (and
+# other instruction counts) in the modelled host. The date also stamps the
+# built-in initramfs.
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 1970" KBUILD_BUILD_USER=duvisor \
+	KBUILD_BUILD_HOST=duvisor-bench KBUILD_BUILD_VERSION=1
 MK=(make -C "$src" O="$OUT/build" ARCH=riscv CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" -j"$JOBS")
 log "configure: tinyconfig + ${frags[*]##*/}"
 "${MK[@]}" tinyconfig >"$OUT/build.log" 2>&1

@@ -35,6 +35,15 @@ typedef unsigned long ul;
 #define CSR_MENVCFG    0x30a
 #define CSR_STIMECMP   0x14d
 #define CSR_SCOUNTEREN 0x106
+#define CSR_SIE	       0x104
+#define CSR_SIP	       0x144
+#define CSR_VSIE       0x204
+#define CSR_VSIP       0x244
+#define CSR_VSTIMECMP  0x24d
+#define CSR_HIE	       0x604
+#define CSR_MIDELEG    0x303
+#define CSR_MIE	       0x304
+#define CSR_MIP	       0x344
 
 #define MPP_S  (1UL << 11)
 #define MPV    (1UL << 39)
@@ -396,6 +405,185 @@ static void tests_off(const uint8_t *fdt)
 	pmc_set(0);
 }
 
+/*
+ * ---- VS-mode sip/sie (both VMMs run their guests in VS mode) ----
+ * With V=1, sip/sie are vsip/vsie: bits 1/5/9 (SSIP/STIP/SEIP) are hip's
+ * VSSIP/VSTIP/VSEIP (bits 2/6/10) for the bits hideleg delegates, zero for
+ * the others; every other bit is zero. Only SSIP is writable (it is
+ * hvip.VSSIP); STIP and SEIP are read-only. mideleg plays no part.
+ */
+#define S_SI	(1UL << 1)
+#define S_TI	(1UL << 5)
+#define S_EI	(1UL << 9)
+#define S_VIEW	(S_SI | S_TI | S_EI)
+#define VS_SI	(1UL << DVEXT_IRQ_VSSI)
+#define VS_TI	(1UL << DVEXT_IRQ_VSTI)
+#define VS_EI	(1UL << DVEXT_IRQ_VSEI)
+#define VS_ALL	DVEXT_POSTABLE_MASK
+#define IRQ_ANY (S_VIEW | VS_ALL | (1UL << 13)) /* and LCOFIP */
+
+enum { VS_SIP_R, VS_SIP_S, VS_SIP_C, VS_SIE_R, VS_SIE_S, VS_SIE_C, VS_SIE_W };
+static volatile ul vs_op, vs_arg, vs_res;
+static void g_sip_sie(void)
+{
+	ul a = vs_arg;
+
+	switch (vs_op) {
+	case VS_SIP_S:
+		csrs(CSR_SIP, a);
+		break;
+	case VS_SIP_C:
+		csrc(CSR_SIP, a);
+		break;
+	case VS_SIE_S:
+		csrs(CSR_SIE, a);
+		break;
+	case VS_SIE_C:
+		csrc(CSR_SIE, a);
+		break;
+	case VS_SIE_W:
+		csrw(CSR_SIE, a);
+		break;
+	default:
+		break;
+	}
+	vs_res = vs_op >= VS_SIE_R ? csrr(CSR_SIE) : csrr(CSR_SIP);
+	HANG();
+}
+/* run one sip/sie access in VS; its read-back, or ~0 if VS did not get there */
+static ul vs_csr(ul op, ul arg)
+{
+	long c;
+
+	vs_op = op;
+	vs_arg = arg;
+	vs_res = ~0UL;
+	c = run_lower(g_sip_sie, RUN_VS);
+	return c == 10 && mtrap_is(10, MPP_S | MPV) ? vs_res : ~0UL;
+}
+/* make VS-level interrupts pending (hip positions): VSTIP by vstimecmp */
+static void vs_pend(ul bits)
+{
+	csrw(CSR_HVIP, bits & (VS_SI | VS_EI));
+	csrw(CSR_VSTIMECMP, (bits & VS_TI) ? 0 : ~0UL);
+}
+
+static void tests_vs_sip_sie(void)
+{
+	static const ul one[3] = { VS_SI, VS_TI, VS_EI };
+	ul r, ok;
+	int i;
+
+	csrw(CSR_MIE, 0);
+	csrw(CSR_MIDELEG, S_VIEW); /* as OpenSBI; the VS bits are read-only one */
+	csrw(CSR_HIDELEG, VS_ALL);
+
+	/* sip reads */
+	vs_pend(0);
+	r = vs_csr(VS_SIP_R, 0);
+	check(r == 0, "VS sip: nothing pending reads 0");
+	vs_pend(VS_TI);
+	r = vs_csr(VS_SIP_R, 0);
+	check(r == S_TI, "VS sip.STIP shows the pending VS timer (vstimecmp)");
+	vs_pend(VS_EI);
+	r = vs_csr(VS_SIP_R, 0);
+	check(r == S_EI, "VS sip.SEIP shows hvip.VSEIP");
+	vs_pend(VS_SI);
+	r = vs_csr(VS_SIP_R, 0);
+	check(r == S_SI, "VS sip.SSIP shows hvip.VSSIP");
+	vs_pend(VS_ALL);
+	r = vs_csr(VS_SIP_R, 0);
+	check(r == S_VIEW && csrr(CSR_VSIP) == S_VIEW,
+	      "VS sip (and vsip from M) shows SSIP/STIP/SEIP together, no other bit");
+	ok = 1;
+	for (i = 0; i < 3; i++) {
+		csrw(CSR_HIDELEG, one[i]);
+		ok &= vs_csr(VS_SIP_R, 0) == one[i] >> 1;
+	}
+	csrw(CSR_HIDELEG, 0);
+	ok &= vs_csr(VS_SIP_R, 0) == 0;
+	check(ok, "VS sip shows only the bits hideleg delegates (each alone, none)");
+	csrw(CSR_HIDELEG, VS_ALL);
+	csrw(CSR_MIDELEG, 0);
+	r = vs_csr(VS_SIP_R, 0);
+	csrw(CSR_MIDELEG, S_VIEW);
+	check(r == S_VIEW, "VS sip does not depend on mideleg's SSI/STI/SEI bits");
+	vs_pend(0);
+	csrs(CSR_MIP, S_SI | S_EI);
+	csrw(CSR_STIMECMP, 0);
+	r = vs_csr(VS_SIP_R, 0);
+	csrc(CSR_MIP, S_SI | S_EI);
+	csrw(CSR_STIMECMP, ~0UL);
+	check(r == 0, "VS sip does not show the HS-level SSIP/STIP/SEIP");
+
+	/* sip writes */
+	vs_pend(0);
+	r = vs_csr(VS_SIP_S, S_SI);
+	check(r == S_SI && csrr(CSR_HVIP) == VS_SI, "VS sip.SSIP set: sets hvip.VSSIP");
+	r = vs_csr(VS_SIP_C, S_SI);
+	check(r == 0 && csrr(CSR_HVIP) == 0, "VS sip.SSIP clear: clears hvip.VSSIP");
+	r = vs_csr(VS_SIP_S, S_TI | S_EI);
+	check(r == 0 && csrr(CSR_HVIP) == 0 && !(csrr(CSR_MIP) & IRQ_ANY),
+	      "VS sip.STIP/SEIP are read-only: setting them has no effect");
+	vs_pend(VS_TI | VS_EI);
+	r = vs_csr(VS_SIP_C, S_TI | S_EI);
+	check(r == (S_TI | S_EI) && (csrr(CSR_HVIP) & (VS_SI | VS_EI)) == VS_EI,
+	      "VS sip.STIP/SEIP are read-only: clearing them has no effect");
+	vs_pend(0);
+	r = vs_csr(VS_SIP_S, ~S_VIEW);
+	check(r == 0 && csrr(CSR_HVIP) == 0 && !(csrr(CSR_MIP) & IRQ_ANY),
+	      "VS sip: setting any other bit (e.g. bit 2) has no effect");
+	vs_pend(0);
+	csrw(CSR_HIDELEG, VS_TI | VS_EI);
+	r = vs_csr(VS_SIP_S, S_SI);
+	check(r == 0 && csrr(CSR_HVIP) == 0,
+	      "VS sip.SSIP is read-only zero when hideleg does not delegate VSSI");
+	csrw(CSR_HIDELEG, VS_ALL);
+
+	/* sie (nothing pending: no interrupt can be taken here) */
+	vs_pend(0);
+	r = vs_csr(VS_SIE_W, ~0UL);
+	check(r == S_VIEW && csrr(CSR_MIE) == VS_ALL,
+	      "VS sie write of all ones: reads SSIE/STIE/SEIE, sets exactly hie.VSSIE/VSTIE/VSEIE");
+	r = vs_csr(VS_SIE_C, S_TI);
+	check(r == (S_SI | S_EI) && csrr(CSR_MIE) == (VS_SI | VS_EI),
+	      "VS sie.STIE clear: clears hie.VSTIE only");
+	r = vs_csr(VS_SIE_W, 0);
+	check(r == 0 && csrr(CSR_MIE) == 0, "VS sie write of 0 clears hie.VSSIE/VSTIE/VSEIE");
+	csrw(CSR_MIE, 0);
+	ok = 1;
+	for (i = 0; i < 3; i++) {
+		ok &= vs_csr(VS_SIE_W, one[i] >> 1) == one[i] >> 1 && csrr(CSR_MIE) == one[i];
+		ok &= vs_csr(VS_SIE_C, one[i] >> 1) == 0 && csrr(CSR_MIE) == 0;
+	}
+	check(ok, "VS sie: SSIE, STIE, SEIE each set and cleared alone map to hie");
+	csrw(CSR_MIE, 0);
+	r = vs_csr(VS_SIE_S, ~S_VIEW);
+	check(r == 0 && csrr(CSR_MIE) == 0,
+	      "VS sie: setting any other bit (e.g. bit 6) has no effect");
+	csrw(CSR_MIE, 0);
+	ok = 1;
+	for (i = 0; i < 3; i++) {
+		csrw(CSR_HIDELEG, one[i]);
+		ok &= vs_csr(VS_SIE_W, ~0UL) == one[i] >> 1 && csrr(CSR_MIE) == one[i];
+		ok &= vs_csr(VS_SIE_W, 0) == 0 && csrr(CSR_MIE) == 0;
+	}
+	check(ok, "VS sie: only the bits hideleg delegates are writable (each alone)");
+	csrw(CSR_HIDELEG, 0);
+	csrw(CSR_MIE, VS_ALL);
+	r = vs_csr(VS_SIE_R, 0);
+	ok = r == 0 && vs_csr(VS_SIE_W, 0) == 0 && csrr(CSR_MIE) == VS_ALL;
+	check(ok, "VS sie: bits not delegated read 0 and writes leave hie alone");
+	csrw(CSR_MIDELEG, 0);
+	csrw(CSR_HIDELEG, VS_ALL);
+	r = vs_csr(VS_SIE_R, 0);
+	check(r == S_VIEW, "VS sie does not depend on mideleg's SSI/STI/SEI bits");
+
+	csrw(CSR_MIE, 0);
+	csrw(CSR_HIDELEG, 0);
+	vs_pend(0);
+}
+
 /* ---- timing ---- */
 static ul t_rdcycle(void)
 {
@@ -425,6 +613,8 @@ int main(const uint8_t *fdt)
 	csrw(CSR_SCOUNTEREN, 7UL);
 	csrw(CSR_MENVCFG, 1UL << 63); /* STCE */
 	csrw(0x105, (ul)s_trap);      /* stvec */
+
+	tests_vs_sip_sie();
 
 	mtrap.cause = 0;
 	if (m_probe(m_read_h_enable)) {

@@ -12,6 +12,7 @@
 #include "vmm/loader.h"
 
 static struct vm_config cfg;
+static struct vm_limits lim;
 
 static int parse(unsigned max, ...)
 {
@@ -24,7 +25,8 @@ static int parse(unsigned max, ...)
 	while ((a = va_arg(ap, char *)))
 		argv[argc++] = a;
 	va_end(ap);
-	return vm_config_parse(&cfg, argc, argv, max);
+	lim.max_vcpus = max;
+	return vm_config_parse(&cfg, argc, argv, &lim);
 }
 
 static void defaults(void **state)
@@ -98,6 +100,33 @@ static void errors(void **state)
 	expect_error(parse(8, "-k", "k", "--kernel-format", "pe", NULL), "--kernel-format");
 }
 
+/* The backend's RAM limit: checked, and stated by --help. */
+static void mem_limit(void **state)
+{
+	char buf[8192];
+	FILE *f;
+	size_t n;
+
+	lim.max_mem = 4ULL << 30;
+	lim.mem_note = "(from the host's CMA area)";
+	assert_int_equal(parse(8, "-k", "k", "--mem", "4G", NULL), 0);
+	expect_error(parse(8, "-k", "k", "--mem", "4098M", NULL), "out of range (16M to 4G");
+	expect_error(parse(8, "-k", "k", "--mem", "8G", NULL), "out of range (16M to 4G");
+	f = tmpfile();
+	assert_non_null(f);
+	vm_config_usage("dv-test", fileno(f), &lim);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	assert_non_null(strstr(buf, "guest RAM, 16M to 4G,"));
+	assert_non_null(strstr(buf, "(from the host's CMA area)"));
+	assert_non_null(strstr(buf, VM_LINUX_PANIC_ARGS));
+	lim = (struct vm_limits){ 0 };
+	expect_error(parse(8, "-k", "k", "--mem", "17G", NULL), "out of range (16M to 16G");
+	assert_int_equal(parse(8, "-k", "k", "--mem", "16G", NULL), 0);
+}
+
 static void sizes(void **state)
 {
 	u64 v;
@@ -152,6 +181,7 @@ static void image(void **state)
 	h->text_offset = 0x1000;
 	write_tmp(buf, sizeof(buf));
 	assert_int_equal(kernel_load(&vm->mem, path, KFMT_AUTO, 0, &li), 0);
+	assert_int_equal(li.fmt, KFMT_IMAGE);
 	assert_int_equal(li.entry, MM_RAM_BASE + 0x1000);
 	assert_int_equal(li.end, MM_RAM_BASE + 0x1000 + 0x10000);
 	assert_int_equal(vm->mem.hva[0x1000 + 4095], 0xee);
@@ -195,13 +225,117 @@ static void elf(void **state)
 	expect_error(kernel_load(&vm->mem, path, KFMT_AUTO, 0, &li), "does not fit");
 	e.ph.p_paddr = MM_RAM_BASE + 0x4000;
 	e.ph.p_filesz = 1 << 20; /* beyond the file */
+	e.ph.p_memsz = 2 << 20;
 	write_tmp(&e, sizeof(e));
-	expect_error(kernel_load(&vm->mem, path, KFMT_AUTO, 0, &li), "beyond the file");
+	expect_error(kernel_load(&vm->mem, path, KFMT_AUTO, 0, &li),
+		     "is truncated: 136 bytes, ELF segment 0 ends at 1048696");
+	e.ph.p_filesz = 16;
+	e.ph.p_memsz = 64;
+	write_tmp(&e, sizeof(e) - 1); /* the segment's last byte missing */
+	expect_error(kernel_check(path, KFMT_AUTO), "is truncated: 135 bytes, ELF segment 0");
+	write_tmp(&e, 40); /* not even the ELF header */
+	expect_error(kernel_check(path, KFMT_AUTO), "is truncated: 40 bytes, shorter than an ELF");
+	e.eh.e_phoff = 4096; /* program headers beyond the end */
+	write_tmp(&e, sizeof(e));
+	expect_error(kernel_check(path, KFMT_AUTO), "its ELF program headers end at 4152");
+	e.eh.e_phoff = sizeof(e.eh);
+	e.ph.p_filesz = 128; /* more file than memory bytes */
+	write_tmp(&e, sizeof(e));
+	expect_error(kernel_check(path, KFMT_ELF), "more file than memory bytes");
 	e.ph.p_filesz = 16;
 	e.eh.e_machine = EM_X86_64;
 	write_tmp(&e, sizeof(e));
 	expect_error(kernel_load(&vm->mem, path, KFMT_AUTO, 0, &li), "not a 64-bit RISC-V");
 	unlink(path);
+	fake_vm_free(vm);
+}
+
+/* An EFI-stub Image (CONFIG_EFI): a PE/COFF header whose sections say how
+ * long the file is. */
+static void image_pe_truncated(void **state)
+{
+	static u8 buf[8192];
+	struct riscv_image_header *h = (void *)buf;
+	u32 pe = 0x40, sec = 0x40 + 24 + 0x70, v;
+	u16 w;
+
+	memset(buf, 0, sizeof(buf));
+	h->code0 = 0x5a4d | 0xc0000000; /* "MZ" (c.li s4,-13) */
+	h->text_offset = 0x200000;
+	h->image_size = 0x4000;
+	h->magic = RISCV_IMAGE_MAGIC;
+	h->magic2 = RISCV_IMAGE_MAGIC2;
+	h->res3 = pe;
+	memcpy(buf + pe, "PE\0\0", 4);
+	w = 2; /* NumberOfSections */
+	memcpy(buf + pe + 4 + 2, &w, 2);
+	w = 0x70; /* SizeOfOptionalHeader */
+	memcpy(buf + pe + 4 + 16, &w, 2);
+	v = 0x800; /* .text: 0x1000-0x1800, .data: 0x1800-0x2000 */
+	memcpy(buf + sec + 16, &v, 4);
+	memcpy(buf + sec + 40 + 16, &v, 4);
+	v = 0x1000;
+	memcpy(buf + sec + 20, &v, 4);
+	v = 0x1800;
+	memcpy(buf + sec + 40 + 20, &v, 4);
+	write_tmp(buf, sizeof(buf));
+	assert_int_equal(kernel_check(path, KFMT_AUTO), 0);
+	assert_int_equal(kernel_check(path, KFMT_IMAGE), 0);
+	write_tmp(buf, 6000);
+	expect_error(kernel_check(path, KFMT_AUTO),
+		     "is truncated: 6000 bytes, its PE/COFF header says 8192");
+	write_tmp(buf, 0x100); /* the section table cut */
+	expect_error(kernel_check(path, KFMT_IMAGE), "its PE/COFF section table ends at");
+	write_tmp(buf, 0x42);
+	expect_error(kernel_check(path, KFMT_AUTO), "its PE/COFF header is at 64");
+	memcpy(buf + pe, "XX", 2);
+	write_tmp(buf, sizeof(buf));
+	expect_error(kernel_check(path, KFMT_AUTO), "bad PE/COFF header");
+	unlink(path);
+}
+
+/* What an Image header without PE/COFF allows to check. */
+static void image_header_checks(void **state)
+{
+	static u8 buf[8192];
+	struct riscv_image_header *h = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	h->text_offset = 0x200000;
+	h->image_size = 0x1000; /* smaller than the file */
+	h->magic = RISCV_IMAGE_MAGIC;
+	h->magic2 = RISCV_IMAGE_MAGIC2;
+	write_tmp(buf, sizeof(buf));
+	expect_error(kernel_check(path, KFMT_AUTO),
+		     "8192 bytes, more than the image_size of its header (4096)");
+	h->image_size = 0x10000;
+	h->text_offset = 0x200800;
+	write_tmp(buf, sizeof(buf));
+	expect_error(kernel_check(path, KFMT_AUTO), "text_offset 0x200800 is not 4 KiB aligned");
+	h->text_offset = 0x200000;
+	h->flags = 1;
+	write_tmp(buf, sizeof(buf));
+	expect_error(kernel_check(path, KFMT_AUTO), "big-endian");
+	h->flags = 0;
+	write_tmp(buf, sizeof(buf));
+	assert_int_equal(kernel_check(path, KFMT_AUTO), 0);
+	unlink(path);
+}
+
+static void empty_files(void **state)
+{
+	struct vm *vm = fake_vm(1);
+	struct load_info li;
+
+	write_tmp("", 0);
+	expect_error(kernel_check(path, KFMT_AUTO), "is empty");
+	expect_error(kernel_check(path, KFMT_RAW), "is empty");
+	expect_error(initrd_check(path), "initrd '");
+	expect_error(initrd_check(path), "' is empty");
+	expect_error(initrd_load(&vm->mem, path, MM_RAM_BASE + 0x80000, MM_RAM_BASE + 0x1000, &li),
+		     "is empty");
+	unlink(path);
+	expect_error(initrd_check("/nonexistent/initrd"), "No such file");
 	fake_vm_free(vm);
 }
 
@@ -244,10 +378,18 @@ static void initrd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults),	   cmocka_unit_test(full),
-		cmocka_unit_test(errors),	   cmocka_unit_test(sizes),
-		cmocka_unit_test(image),	   cmocka_unit_test(elf),
-		cmocka_unit_test(raw_and_missing), cmocka_unit_test(initrd),
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(full),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(mem_limit),
+		cmocka_unit_test(sizes),
+		cmocka_unit_test(image),
+		cmocka_unit_test(elf),
+		cmocka_unit_test(raw_and_missing),
+		cmocka_unit_test(initrd),
+		cmocka_unit_test(image_pe_truncated),
+		cmocka_unit_test(image_header_checks),
+		cmocka_unit_test(empty_files),
 	};
 
 	return cmocka_run_group_tests_name("vmm_config", tests, NULL, NULL);

@@ -41,6 +41,13 @@ static void libfdt_contents(void **state)
 
 	assert_string_equal(str("/chosen", "bootargs"), "console=ttyS0 test");
 	assert_string_equal(str("/chosen", "stdout-path"), "/soc/serial@10000000");
+	/* A Linux Image's command line, with the panic arguments in front. */
+	vm->bootargs = VM_LINUX_PANIC_ARGS " console=ttyS0 test";
+	assert_int_equal(vm_fdt_build(vm, dtb, sizeof(dtb)), 0);
+	assert_string_equal(str("/chosen", "bootargs"),
+			    "panic=-1 reboot=panic_warm console=ttyS0 test");
+	vm->bootargs = NULL;
+	assert_int_equal(vm_fdt_build(vm, dtb, sizeof(dtb)), 0);
 	assert_string_equal(str("/chosen", "duvisor,vmm"), "fake");
 	off = fdt_path_offset(dtb, "/chosen");
 	reg = fdt_getprop(dtb, off, "linux,initrd-start", &len);

@@ -423,10 +423,34 @@ static void srst(void **state)
 
 static void srst_reboot(void **state)
 {
-	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_WARM_REBOOT, 0, 0);
+	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_COLD_REBOOT, 0, 0);
 
 	assert_int_equal(run(&c), VMM_STOP);
 	assert_int_equal(vm->stop, VM_STOP_RESET);
+	assert_int_equal(vm->status, 0);
+}
+
+/* A warm reboot is how a Linux Image guest ends after a panic
+ * (VM_LINUX_PANIC_ARGS): the VM stops as a panic, status 1. */
+static void srst_warm_reboot_is_panic(void **state)
+{
+	struct sbi_call c = call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_WARM_REBOOT, 0, 0);
+
+	assert_int_equal(run(&c), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_PANIC);
+	assert_int_equal(vm->status, 1);
+}
+
+/* The same from a backend that reports it as a system event (KVM). */
+static void system_warm_reset(void **state)
+{
+	struct vcpu *v = &vm->vcpus[0];
+
+	v->exit = (struct vmm_exit){ .reason = VMM_EXIT_SYSTEM,
+				     .system = { .type = VMM_SYSTEM_WARM_RESET } };
+	assert_int_equal(vcpu_handle_exit(v), VMM_STOP);
+	assert_int_equal(vm->stop, VM_STOP_PANIC);
+	assert_int_equal(vm->status, 1);
 }
 
 static void dvb(void **state)
@@ -522,9 +546,11 @@ int main(void)
 		T(hsm_suspend_needs_a_backend_wait),
 		T(srst),
 		T(srst_reboot),
+		T(srst_warm_reboot_is_panic),
 		T(dvb),
 		T(exits),
 		T(system_exit),
+		T(system_warm_reset),
 	};
 
 	return cmocka_run_group_tests_name("vmm_sbi", tests, NULL, NULL);

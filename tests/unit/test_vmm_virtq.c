@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "vmm/err.h"
 #include "vmm/virtio.h"
 
 #define QN    8
@@ -377,6 +378,44 @@ static void blk_malformed_then_reset(void **state)
 	unlink(disk_path);
 }
 
+static struct virtio_dev *blk_try(bool ro)
+{
+	return virtio_blk_create(&mem,
+				 (struct irq_line){ .set = irq_rec_set, .ctl = &rec, .irq = 1 },
+				 disk_path, ro);
+}
+
+static void expect_locked(bool ro, const char *holder)
+{
+	assert_null(blk_try(ro));
+	if (!strstr(vmm_last_error(), "in use by another VMM") || !strstr(vmm_last_error(), holder))
+		fail_msg("unexpected error '%s'", vmm_last_error());
+}
+
+/* A writable disk is for one user; read-only users share (QEMU's locking). */
+static void blk_image_lock(void **state)
+{
+	struct virtio_dev *a, *b;
+
+	make_disk();
+	a = blk_try(false);
+	assert_non_null(a);
+	expect_locked(false, "writable");
+	expect_locked(true, "writable");
+	virtio_dev_destroy(a); /* closing the file releases the lock */
+	a = blk_try(true);
+	b = blk_try(true);
+	assert_non_null(a);
+	assert_non_null(b);
+	expect_locked(false, "read-only");
+	virtio_dev_destroy(a);
+	virtio_dev_destroy(b);
+	a = blk_try(false);
+	assert_non_null(a);
+	virtio_dev_destroy(a);
+	unlink(disk_path);
+}
+
 static void transport_refusals(void **state)
 {
 	struct virtio_dev *d;
@@ -431,6 +470,7 @@ int main(void)
 		T(blk_read_write),
 		T(blk_read_only),
 		T(blk_malformed_then_reset),
+		T(blk_image_lock),
 		T(transport_refusals),
 	};
 

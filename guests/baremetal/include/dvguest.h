@@ -107,6 +107,12 @@ static inline void dv_wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");
 }
+/* Exceptions the guest expects: fn gets the cause, sepc, stval and the saved
+ * registers (regs[n] = xn) and returns where to resume, or 0 for "not mine"
+ * (the run then ends with status 100 + cause). NULL: none expected. */
+typedef unsigned long (*dv_exc_fn)(unsigned long cause, unsigned long epc, unsigned long tval,
+				   unsigned long *regs);
+void dv_exc_handler(dv_exc_fn fn);
 /* Interrupts taken per hart and cause (1, 5, 9). */
 extern volatile unsigned long dv_irq_count[DV_MAX_HARTS][16];
 

@@ -11,6 +11,14 @@
  *              DEVICE_NEEDS_RESET and keep working after a reset
  *   doorbell=N N external interrupts from the VMM's I/O thread (doorbell
  *              device through the PLIC), each claimed, acknowledged, completed
+ *   illegal=1  execute an illegal instruction (16-bit 0): the guest's own
+ *              handler must get cause 2 at its address (DuVisor: delegated
+ *              by hedeleg; Linux 6.1 KVM stops the VM, KVM_RUN fails EFAULT)
+ *   misaligned=1  a misaligned MMIO load and store (test device + 2): the
+ *              guest must get an address-misaligned exception (cause 4, 6)
+ *              with stval = the address (KVM stops the VM at the load: EIO)
+ *   fetchmmio=1   call into the test device: the guest must get an
+ *              instruction access fault (KVM stops the VM: EOPNOTSUPP)
  *   reset=1    end with an SBI system reset (cold reboot) instead of an exit
  *   exit=K     exit with status K after the checks (default: failures)
  */
@@ -165,6 +173,88 @@ static void test_badvirtio(void)
 	dv_write32(VIRTIO0 + 0x70, 0);
 }
 
+/* ---- exceptions the guest provokes (what vanilla KVM does not run) ---- */
+void dv_illegal_insn(void);
+unsigned long dv_mmio_load(unsigned long addr);
+void dv_mmio_store(unsigned long addr, unsigned long val);
+/* Each starts with the instruction that traps; the handler resumes after it. */
+__asm__(".pushsection .text\n"
+	".balign 4\n"
+	".globl dv_illegal_insn\n"
+	"dv_illegal_insn:\n"
+	"	.2byte 0\n" /* the defined illegal instruction */
+	"	ret\n"
+	".globl dv_mmio_load\n"
+	"dv_mmio_load:\n"
+	"	lw a0, 0(a0)\n"
+	"	ret\n"
+	".globl dv_mmio_store\n"
+	"dv_mmio_store:\n"
+	"	sw a1, 0(a0)\n"
+	"	ret\n"
+	".popsection\n");
+
+static volatile unsigned long exc_cause, exc_epc, exc_tval, exc_count;
+
+static unsigned long expect_exc(unsigned long cause, unsigned long epc, unsigned long tval,
+				unsigned long *regs)
+{
+	exc_cause = cause;
+	exc_epc = epc;
+	exc_tval = tval;
+	exc_count++;
+	if (cause == 1)
+		return regs[1]; /* a fetch from a device: back to the caller (ra) */
+	return epc + ((*(volatile uint16_t *)epc & 3) == 3 ? 4 : 2);
+}
+
+static void expect(unsigned long cause, unsigned long epc, unsigned long tval, const char *what)
+{
+	dv_check(exc_count == 1 && exc_cause == cause && exc_epc == epc && exc_tval == tval,
+		 "%s: the guest's handler got cause %lu at %#lx, stval %#lx (%lu trap(s); want "
+		 "cause %lu at %#lx, stval %#lx)",
+		 what, exc_cause, exc_epc, exc_tval, exc_count, cause, epc, tval);
+	exc_count = 0;
+}
+
+static void test_illegal(void)
+{
+	unsigned long at = (unsigned long)dv_illegal_insn;
+
+	dv_printf("DVTEST: illegal instruction at %#lx\n", at);
+	exc_count = 0;
+	dv_exc_handler(expect_exc);
+	dv_illegal_insn();
+	dv_exc_handler(NULL);
+	expect(2, at, 0, "illegal");
+}
+
+static void test_misaligned(void)
+{
+	unsigned long a = DV_TEST_BASE + 2;
+
+	dv_printf("DVTEST: misaligned MMIO load at %#lx\n", (unsigned long)dv_mmio_load);
+	exc_count = 0;
+	dv_exc_handler(expect_exc);
+	dv_mmio_load(a);
+	expect(4, (unsigned long)dv_mmio_load, a, "misaligned: load");
+	dv_mmio_store(a, 0x3333);
+	expect(6, (unsigned long)dv_mmio_store, a, "misaligned: store");
+	dv_exc_handler(NULL);
+}
+
+static void test_fetchmmio(void)
+{
+	void (*dev)(void) = (void (*)(void))DV_TEST_BASE;
+
+	dv_printf("DVTEST: instruction fetch from a device at %#lx\n", DV_TEST_BASE);
+	exc_count = 0;
+	dv_exc_handler(expect_exc);
+	dev();
+	dv_exc_handler(NULL);
+	expect(1, DV_TEST_BASE, DV_TEST_BASE, "fetchmmio");
+}
+
 static volatile unsigned doorbell_seen, doorbell_bad;
 
 static void ext_irq(unsigned long cause)
@@ -233,6 +323,12 @@ int main(void)
 		test_doorbell(n);
 	if ((n = dv_arg("harts", 1)) > 1)
 		test_harts(n);
+	if (dv_arg("illegal", 0))
+		test_illegal();
+	if (dv_arg("misaligned", 0))
+		test_misaligned();
+	if (dv_arg("fetchmmio", 0))
+		test_fetchmmio();
 	dv_printf("DVTEST: done, %d failure(s)\n", dv_failures);
 	if (dv_arg("reset", 0)) {
 		dv_sbi(SBI_EXT_SRST, 0, 1, 0, 0);

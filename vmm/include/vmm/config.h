@@ -55,11 +55,22 @@ struct vm_config {
 	bool help;	  /* --help was printed */
 };
 
+/* What the backend allows, for the checks and --help. */
+struct vm_limits {
+	unsigned max_vcpus;
+	u64 max_mem;	      /* guest RAM; 0 or above MM_RAM_MAX: MM_RAM_MAX */
+	const char *mem_note; /* one more --help line under --mem, or NULL */
+};
+
+/* In front of a Linux Image's command line: a panic reboots at once, as a
+ * warm reset, which the VMM takes for a panic (exit status 1). */
+#define VM_LINUX_PANIC_ARGS "panic=-1 reboot=panic_warm"
+
 /* Fill cfg from argv. Returns 0, 1 when --help or --version was printed,
  * or a negative errno with vmm_error() set. Checks values only; files are
  * opened later. */
-int vm_config_parse(struct vm_config *cfg, int argc, char **argv, unsigned max_vcpus);
-void vm_config_usage(const char *prog, int fd);
+int vm_config_parse(struct vm_config *cfg, int argc, char **argv, const struct vm_limits *lim);
+void vm_config_usage(const char *prog, int fd, const struct vm_limits *lim);
 /* "128M", "1G", "65536": bytes; -1 on a malformed or overflowing size. */
 int parse_size(const char *s, u64 *out);
 

@@ -7,6 +7,7 @@
 #include "vmm/mem.h"
 
 struct load_info {
+	enum kernel_format fmt; /* what was loaded (never KFMT_AUTO) */
 	gpa_t entry;
 	gpa_t start, end; /* guest-physical range the image occupies */
 };
@@ -14,9 +15,13 @@ struct load_info {
 /* What the file is, by its header; KFMT_RAW if neither ELF nor Image. A
  * negative errno (vmm_error set) if it cannot be read. */
 int kernel_probe(const char *path, enum kernel_format *fmt);
-/* Check that the kernel exists and has the requested format, before any VM
- * is created (so a typo costs no hypervisor setup). */
+/* Check that the kernel exists, has the requested format and is whole (an
+ * Image's PE/COFF sections, an ELF file's headers and loadable segments
+ * inside the file), before any VM is created (so a typo costs no hypervisor
+ * setup). */
 int kernel_check(const char *path, enum kernel_format want);
+/* The initrd exists, is a regular file and is not empty. */
+int initrd_check(const char *path);
 int kernel_load(const struct guest_mem *mem, const char *path, enum kernel_format fmt,
 		gpa_t raw_addr, struct load_info *info);
 /* Put the initrd as high as it fits below limit, 4 KiB aligned, above avoid_end. */

@@ -43,6 +43,7 @@ enum vmm_exit_reason {
 enum vmm_system_event {
 	VMM_SYSTEM_SHUTDOWN,
 	VMM_SYSTEM_RESET,
+	VMM_SYSTEM_WARM_RESET, /* SRST warm reboot: a Linux Image guest's panic */
 };
 
 struct vmm_exit {
@@ -134,6 +135,10 @@ struct vcpu {
 struct vmm_backend_ops {
 	const char *name;
 	unsigned max_vcpus;
+	/* Guest RAM the backend can give (0: the memory map's MM_RAM_MAX), and
+	 * a line for --help saying where it comes from (or NULL). */
+	u64 max_mem;
+	const char *mem_note;
 	/* The backend parks secondary harts and runs SBI HSM itself (KVM). */
 	bool hsm_in_backend;
 	/* The backend can let the guest post interrupts from V mode (--vpost). */
@@ -146,7 +151,9 @@ struct vmm_backend_ops {
 	int (*vcpu_init)(struct vcpu *vcpu);
 	void (*vcpu_destroy)(struct vcpu *vcpu);
 	/* Finish the previous exit (e.g. the answer to an MMIO load), run the
-	 * guest, describe the next exit in vcpu->exit. */
+	 * guest, describe the next exit in vcpu->exit. A negative errno stops
+	 * the VM; the line set with vmm_error() on this thread, if any, is what
+	 * the VMM prints (say what the guest did and where). */
 	int (*vcpu_run)(struct vcpu *vcpu);
 	/* Make vcpu_run return soon; callable from any thread. */
 	void (*vcpu_kick)(struct vcpu *vcpu);
@@ -177,8 +184,10 @@ enum vm_stop_kind {
 	VM_RUNNING,
 	VM_STOP_SHUTDOWN, /* status is the guest's exit status */
 	VM_STOP_RESET,
+	VM_STOP_PANIC, /* a warm reset: a Linux Image guest panicked (VM_LINUX_PANIC_ARGS) */
 	VM_STOP_ERROR, /* the VMM failed */
 	VM_STOP_SIGNAL,
+	VM_STOP_CONSOLE, /* the user left with the console's escape sequence */
 };
 
 struct vm {
@@ -202,6 +211,7 @@ struct vm {
 
 	/* Boot state, computed by the loaders. */
 	gpa_t entry, fdt_gpa, initrd_start, initrd_end;
+	char *bootargs; /* /chosen/bootargs when not cfg->append (a Linux Image's) */
 
 	pthread_t main_thread; /* told with SIGUSR2 when the VM stops */
 	bool has_main_thread;
