@@ -17,6 +17,8 @@ HOST := $(B)/host
 # same bytes in any directory (what runs in the modelled host must not
 # depend on where the clone is; tests/suites/repro).
 REPRO_CFLAGS := -ffile-prefix-map=$(TOP)=.
+# The bare-metal toolchain's gcc does not pass the map on to the assembler.
+REPRO_ASFLAGS := -Wa,--debug-prefix-map,$(TOP)=.
 
 # Host-side C (tools, unit tests): C11, strict warnings.
 CC ?= cc

@@ -4,7 +4,7 @@ DVEXT_PATCH := $(TOP)/duvisor/dvext/qemu/0002-target-riscv-dvext-model.patch
 DVEXT_CROSS := riscv64-unknown-elf-
 DVEXT_ISA_CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -g \
 	-Wall -Wextra -Werror -ffreestanding -nostartfiles --specs=picolibc.specs \
-	-Iinclude -Wl,--no-warn-rwx-segments $(REPRO_CFLAGS)
+	-Iinclude -Wl,--no-warn-rwx-segments $(REPRO_CFLAGS) $(REPRO_ASFLAGS)
 
 DVEXT_SBI_PATCH := $(TOP)/duvisor/dvext/opensbi/0001-lib-sbi-dvext-pmc-extension-and-trap-redirect.patch
 

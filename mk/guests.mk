@@ -4,7 +4,7 @@ GUEST_CROSS := riscv64-unknown-elf-
 GUEST_CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -g -std=c11 \
 	-Wall -Wextra -Werror -ffreestanding -nostartfiles --specs=picolibc.specs \
 	-DPICOLIBC_INTEGER_PRINTF_SCANF -Iguests/baremetal/include \
-	-Wl,--no-warn-rwx-segments -Wl,--gc-sections $(REPRO_CFLAGS)
+	-Wl,--no-warn-rwx-segments -Wl,--gc-sections $(REPRO_CFLAGS) $(REPRO_ASFLAGS)
 GUEST_LIB := guests/baremetal/start.S guests/baremetal/lib.c
 GUEST_DEPS := $(GUEST_LIB) guests/baremetal/guest.ld guests/baremetal/include/dvguest.h
 BAREMETAL := $(patsubst guests/baremetal/tests/%.c,$(B)/guests/%,$(wildcard guests/baremetal/tests/*.c))

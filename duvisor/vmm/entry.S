@@ -14,6 +14,9 @@
  * must run on the alternate stack and must not need TLS. dv_signal_return
  * is such a handler: it only makes the interrupted run loop look at its flags.
  */
+/* The object's file symbol, or the linker names it after gcc's temporary
+ * object (a random name: the binary would differ from build to build). */
+	.file "entry.S"
 #include "dvext/dvext.h"
 
 #define HURET .word DVEXT_INSN_HURET

@@ -2,6 +2,9 @@
 /* Entry of bare-metal guests: a0 = hart id, a1 = device tree. Each hart gets
  * its own stack below __stack_top and TLS block (picolibc keeps errno there)
  * at tp; sscratch holds the hart id. */
+/* The object's file symbol, or the linker names it after gcc's temporary
+ * object (a random name: the binary would differ from build to build). */
+	.file "start.S"
 #define STACK_SIZE 8192
 #define FRAME	   (32 * 8)
 /* Per-hart TLS blocks of 256 bytes: see guest.ld. */

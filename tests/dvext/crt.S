@@ -1,4 +1,7 @@
 /* ISA tests: entry, M-mode trap handler, and the mode-switch trampolines. */
+/* The object's file symbol, or the linker names it after gcc's temporary
+ * object (a random name: the binary would differ from build to build). */
+	.file "crt.S"
 #include <dvext/dvext.h>
 
 	.section .text.init

@@ -2,6 +2,9 @@
  * Firmware tests: entry of the S-mode payload, the HS trap vector, the guest
  * trampoline and the guest code (run in VS/VU; each piece ends in an ecall).
  */
+/* The object's file symbol, or the linker names it after gcc's temporary
+ * object (a random name: the binary would differ from build to build). */
+	.file "fw-crt.S"
 #include <dvext/dvext.h>
 
 	.section .text.init
