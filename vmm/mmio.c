@@ -27,10 +27,11 @@ int mmio_bus_register(struct mmio_bus *bus, gpa_t base, u64 size, const char *na
 		.base = base, .size = size, .name = name, .ops = ops, .dev = dev
 	};
 	bus->nr++;
+	bus->last = NULL; /* regions moved */
 	return 0;
 }
 
-struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
+static struct mmio_region *search(struct mmio_bus *bus, gpa_t addr)
 {
 	unsigned lo = 0, hi = bus->nr;
 
@@ -38,23 +39,36 @@ struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
 		unsigned mid = (lo + hi) / 2;
 		struct mmio_region *r = &bus->regions[mid];
 
-		if (addr < r->base) {
+		if (addr < r->base)
 			hi = mid;
-		} else if (addr - r->base >= r->size) {
+		else if (addr - r->base >= r->size)
 			lo = mid + 1;
-		} else {
-			/* The whole access must fall inside the one device. */
-			if (len > r->size || addr - r->base > r->size - len)
-				return NULL;
+		else
 			return r;
-		}
 	}
 	return NULL;
 }
 
+struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
+{
+	struct mmio_region *r = __atomic_load_n(&bus->last, __ATOMIC_RELAXED);
+
+	/* addr below the base wraps around: a miss as well */
+	if (!r || addr - r->base >= r->size) {
+		r = search(bus, addr);
+		if (!r)
+			return NULL;
+		__atomic_store_n(&bus->last, r, __ATOMIC_RELAXED);
+	}
+	/* The whole access must fall inside the one device. */
+	if (len > r->size || addr - r->base > r->size - len)
+		return NULL;
+	return r;
+}
+
 static bool valid_len(u32 len)
 {
-	return len == 1 || len == 2 || len == 4 || len == 8;
+	return len - 1 < 8 && !(len & (len - 1)); /* 1, 2, 4 or 8 */
 }
 
 enum mmio_result mmio_bus_read(struct mmio_bus *bus, gpa_t addr, u32 len, u64 *val)

@@ -9,11 +9,13 @@
 #define PTE_V		(1ULL << 0)
 #define PTE_RWX		(7ULL << 1)
 
-int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
+int gw_translate_path(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa,
+		      struct gw_path *path)
 {
 	unsigned mode = vsatp >> SATP_MODE_SHIFT, levels;
 	gpa_t table = (vsatp & SATP_PPN_MASK) << 12;
 
+	path->n = 0;
 	switch (mode) {
 	case 0:
 		*gpa = va;
@@ -38,6 +40,8 @@ int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
 		if (!p)
 			return -EFAULT;
 		pte = __atomic_load_n((u64 *)p, __ATOMIC_RELAXED);
+		path->pte[path->n] = (const u64 *)p;
+		path->val[path->n++] = pte;
 		if (!(pte & PTE_V))
 			return -EFAULT;
 		table = ((pte >> 10) & SATP_PPN_MASK) << 12;
@@ -51,6 +55,13 @@ int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
 		}
 	}
 	return -EFAULT;
+}
+
+int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
+{
+	struct gw_path path;
+
+	return gw_translate_path(m, vsatp, va, gpa, &path);
 }
 
 static int fetch16(const struct guest_mem *m, u64 vsatp, u64 va, u16 *half)
@@ -89,6 +100,7 @@ static int decode32(u32 insn, struct mmio_insn *d)
 	unsigned op = insn & 0x7f, f3 = (insn >> 12) & 7;
 
 	d->len = 4;
+	d->sign = false;
 	if (op == 0x03) { /* LB LH LW LD LBU LHU LWU */
 		if (f3 == 7)
 			return -EINVAL;
@@ -161,7 +173,6 @@ static int decode16(u32 insn, struct mmio_insn *d)
 
 int mmio_decode(u32 insn, struct mmio_insn *d)
 {
-	memset(d, 0, sizeof(*d));
 	return insn_len(insn) == 4 ? decode32(insn, d) : decode16(insn & 0xffff, d);
 }
 
@@ -178,4 +189,60 @@ int mmio_decode_tinst(u32 tinst, struct mmio_insn *d)
 	if (!err && compressed)
 		d->len = 2;
 	return err;
+}
+
+/* Whether the instruction bits at the entry's host address, and every
+ * page-table entry its walk read, are what they were. */
+static bool still_valid(const struct mmio_dcache_entry *e)
+{
+	u16 half[2];
+
+	for (unsigned i = 0; i < e->path.n; i++)
+		if (__atomic_load_n(e->path.pte[i], __ATOMIC_RELAXED) != e->path.val[i])
+			return false;
+	memcpy(half, e->where, e->d.len);
+	return (e->d.len == 2 ? half[0] : half[0] | (u32)half[1] << 16) == e->insn;
+}
+
+int mmio_dcache_decode(struct mmio_dcache *c, const struct guest_mem *m, u64 vsatp, u64 pc,
+		       struct mmio_insn *d)
+{
+	struct mmio_dcache_entry *e = &c->e[(pc >> 1) % MMIO_DCACHE_SIZE];
+	struct gw_path path;
+	gpa_t gpa;
+	hva_t p;
+	u32 insn;
+	u16 lo, hi;
+
+	if (e->where && e->pc == pc && e->vsatp == vsatp && still_valid(e)) {
+		c->hits++;
+		*d = e->d;
+		return 0;
+	}
+	c->misses++;
+	if (pc & 1 || gw_translate_path(m, vsatp, pc, &gpa, &path))
+		return -EFAULT;
+	p = gmem_ptr(m, gpa, 2);
+	if (!p)
+		return -EFAULT;
+	memcpy(&lo, p, 2);
+	insn = lo;
+	if ((lo & 3) == 3) {
+		if ((pc & 0xfff) == 0xffe) {
+			/* The second half is on the next page: decode, do not cache. */
+			if (fetch16(m, vsatp, pc + 2, &hi))
+				return -EFAULT;
+			return mmio_decode(lo | (u32)hi << 16, d);
+		}
+		if (!gmem_ptr(m, gpa, 4))
+			return -EFAULT;
+		memcpy(&hi, p + 2, 2);
+		insn |= (u32)hi << 16;
+	}
+	if (mmio_decode(insn, d))
+		return -EINVAL;
+	*e = (struct mmio_dcache_entry){
+		.pc = pc, .vsatp = vsatp, .where = p, .insn = insn, .d = *d, .path = path
+	};
+	return 0;
 }

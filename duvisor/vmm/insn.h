@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What an MMIO exit needs from the guest's instruction stream: fetch the
- * faulting instruction through the guest's own page table (a software walk
- * over guest RAM, so a guest that changes its tables under us gets a failed
- * fetch, never a trap in DuVisor), and decode loads and stores.
+ * What an MMIO exit needs from the guest's instruction stream: decode the
+ * load or store from htinst's transformed form (hu_einst) where the
+ * hardware gives it; else fetch the faulting instruction through the
+ * guest's own page table (a software walk over guest RAM, so a guest that
+ * changes its tables under us gets a failed fetch, never a trap in
+ * DuVisor), with a small cache of such decodes keyed by the guest pc.
  */
 #ifndef DUVISOR_INSN_H
 #define DUVISOR_INSN_H
@@ -14,15 +16,27 @@
 #define INSN_WFI 0x10500073U
 
 struct mmio_insn {
-	unsigned len;	/* instruction length: 2 or 4 */
-	unsigned width; /* access size: 1, 2, 4, 8 */
-	unsigned reg;	/* rd of a load, rs2 of a store */
+	u8 len;	  /* instruction length: 2 or 4 */
+	u8 width; /* access size: 1, 2, 4, 8 */
+	u8 reg;	  /* rd of a load, rs2 of a store */
 	bool is_write;
 	bool sign; /* sign-extend a load */
 };
 
+#define GW_MAX_LEVELS 5 /* Sv57 */
+
+/* The page-table entries a walk read: where (host address) and what. */
+struct gw_path {
+	unsigned n;
+	const u64 *pte[GW_MAX_LEVELS];
+	u64 val[GW_MAX_LEVELS];
+};
+
 /* vsatp mode Bare, Sv39, Sv48 or Sv57: guest VA -> GPA. 0, or -EFAULT. */
 int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa);
+/* The same, recording the entries it read in *path (n = 0 for Bare). */
+int gw_translate_path(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa,
+		      struct gw_path *path);
 /* The instruction at pc (16 or 32 bits). 0, or -EFAULT. */
 int gw_fetch(const struct guest_mem *m, u64 vsatp, u64 pc, u32 *insn);
 /* Length of an instruction from its low bits: 2 or 4. */
@@ -34,5 +48,35 @@ static inline unsigned insn_len(u32 insn)
 int mmio_decode(u32 insn, struct mmio_insn *d);
 /* Decode from htinst's transformed form (0 when the hardware gave none). */
 int mmio_decode_tinst(u32 tinst, struct mmio_insn *d);
+
+/*
+ * Decodes of MMIO instructions fetched from the guest, by guest pc (direct
+ * mapped). An entry keeps what the fetch depended on: vsatp, every
+ * page-table entry the walk read (host address and value) and the
+ * instruction bits at the host address it found. It is used only while all
+ * of these are unchanged; then the walk and the fetch would read exactly
+ * the same memory and give the same instruction, so a guest that rewrites
+ * the instruction at a cached pc, or remaps the page, is never served a
+ * stale decode: the check fails and the instruction is fetched afresh.
+ */
+#define MMIO_DCACHE_SIZE 8
+
+struct mmio_dcache_entry {
+	u64 pc, vsatp;
+	const void *where; /* host address of the instruction; NULL: empty */
+	u32 insn;
+	struct mmio_insn d;
+	struct gw_path path;
+};
+
+struct mmio_dcache {
+	struct mmio_dcache_entry e[MMIO_DCACHE_SIZE];
+	u64 hits, misses;
+};
+
+/* The decode of the load or store at pc: 0; -EFAULT if it cannot be
+ * fetched, -EINVAL if it is not an integer load or store. */
+int mmio_dcache_decode(struct mmio_dcache *c, const struct guest_mem *m, u64 vsatp, u64 pc,
+		       struct mmio_insn *d);
 
 #endif
