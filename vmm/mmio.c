@@ -4,6 +4,7 @@
 
 #include "vmm/err.h"
 #include "vmm/mmio.h"
+#include "vmm/vm.h"
 
 int mmio_bus_register(struct mmio_bus *bus, gpa_t base, u64 size, const char *name,
 		      const struct mmio_ops *ops, void *dev)
@@ -49,7 +50,7 @@ static struct mmio_region *search(struct mmio_bus *bus, gpa_t addr)
 	return NULL;
 }
 
-struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
+static inline struct mmio_region *find(struct mmio_bus *bus, gpa_t addr, u32 len)
 {
 	struct mmio_region *r = __atomic_load_n(&bus->last, __ATOMIC_RELAXED);
 
@@ -66,14 +67,19 @@ struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
 	return r;
 }
 
+struct mmio_region *mmio_bus_find(struct mmio_bus *bus, gpa_t addr, u32 len)
+{
+	return find(bus, addr, len);
+}
+
 static bool valid_len(u32 len)
 {
 	return len - 1 < 8 && !(len & (len - 1)); /* 1, 2, 4 or 8 */
 }
 
-enum mmio_result mmio_bus_read(struct mmio_bus *bus, gpa_t addr, u32 len, u64 *val)
+static inline enum mmio_result bus_read(struct mmio_bus *bus, gpa_t addr, u32 len, u64 *val)
 {
-	struct mmio_region *r = valid_len(len) ? mmio_bus_find(bus, addr, len) : NULL;
+	struct mmio_region *r = valid_len(len) ? find(bus, addr, len) : NULL;
 
 	*val = 0;
 	if (!r)
@@ -88,9 +94,9 @@ enum mmio_result mmio_bus_read(struct mmio_bus *bus, gpa_t addr, u32 len, u64 *v
 	return MMIO_OK;
 }
 
-enum mmio_result mmio_bus_write(struct mmio_bus *bus, gpa_t addr, u32 len, u64 val)
+static inline enum mmio_result bus_write(struct mmio_bus *bus, gpa_t addr, u32 len, u64 val)
 {
-	struct mmio_region *r = valid_len(len) ? mmio_bus_find(bus, addr, len) : NULL;
+	struct mmio_region *r = valid_len(len) ? find(bus, addr, len) : NULL;
 
 	if (!r)
 		return MMIO_UNMAPPED;
@@ -100,4 +106,53 @@ enum mmio_result mmio_bus_write(struct mmio_bus *bus, gpa_t addr, u32 len, u64 v
 	if (!r->ops->write || r->ops->write(r->dev, addr - r->base, len, val))
 		return MMIO_REFUSED;
 	return MMIO_OK;
+}
+
+enum mmio_result mmio_bus_read(struct mmio_bus *bus, gpa_t addr, u32 len, u64 *val)
+{
+	return bus_read(bus, addr, len, val);
+}
+
+enum mmio_result mmio_bus_write(struct mmio_bus *bus, gpa_t addr, u32 len, u64 val)
+{
+	return bus_write(bus, addr, len, val);
+}
+
+/* ---- a vCPU's MMIO exit (vm.h), the bus inlined ---- */
+
+/* Out of line: the access found no device, or the device refused it. */
+static __attribute__((noinline)) void mmio_failed(struct vcpu *vcpu, enum mmio_result r, bool write,
+						  gpa_t addr, u32 len)
+{
+	if (r == MMIO_UNMAPPED) {
+		/* Nothing there: reads as zero, writes ignored. */
+		if (!vcpu->stat[STAT_MMIO_UNHANDLED])
+			vmm_warn("vcpu%u: %s of %u bytes at %#llx: no device there (RAZ/WI)",
+				 vcpu->id, write ? "store" : "load", len, (unsigned long long)addr);
+		vcpu_stat_inc_own(vcpu, STAT_MMIO_UNHANDLED);
+	} else if (r == MMIO_REFUSED) {
+		vcpu_stat_inc_own(vcpu, STAT_MMIO_BAD_ACCESS);
+	}
+}
+
+int vcpu_mmio_read(struct vcpu *vcpu, gpa_t addr, u32 len, u64 *val)
+{
+	enum mmio_result r;
+
+	vcpu_stat_inc_own(vcpu, STAT_EXIT_MMIO_READ);
+	r = bus_read(&vcpu->vm->bus, addr, len, val);
+	if (r != MMIO_OK)
+		mmio_failed(vcpu, r, false, addr, len);
+	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
+}
+
+int vcpu_mmio_write(struct vcpu *vcpu, gpa_t addr, u32 len, u64 val)
+{
+	enum mmio_result r;
+
+	vcpu_stat_inc_own(vcpu, STAT_EXIT_MMIO_WRITE);
+	r = bus_write(&vcpu->vm->bus, addr, len, val);
+	if (r != MMIO_OK)
+		mmio_failed(vcpu, r, true, addr, len);
+	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
 }

@@ -30,11 +30,6 @@ const char *const vcpu_stat_names[STAT__NR] = {
 	[STAT_IRQ_LOWER] = "irq_lower",
 };
 
-bool vm_stopping(struct vm *vm)
-{
-	return __atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) != VM_RUNNING;
-}
-
 void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status)
 {
 	bool first = false;
@@ -59,43 +54,6 @@ void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status)
 static int exit_none(struct vcpu *vcpu)
 {
 	vcpu_stat_inc_own(vcpu, STAT_EXIT_NONE);
-	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
-}
-
-/* Out of line: the access found no device, or the device refused it. */
-static __attribute__((noinline)) void mmio_failed(struct vcpu *vcpu, enum mmio_result r, bool write,
-						  gpa_t addr, u32 len)
-{
-	if (r == MMIO_UNMAPPED) {
-		/* Nothing there: reads as zero, writes ignored. */
-		if (!vcpu->stat[STAT_MMIO_UNHANDLED])
-			vmm_warn("vcpu%u: %s of %u bytes at %#llx: no device there (RAZ/WI)",
-				 vcpu->id, write ? "store" : "load", len, (unsigned long long)addr);
-		vcpu_stat_inc_own(vcpu, STAT_MMIO_UNHANDLED);
-	} else if (r == MMIO_REFUSED) {
-		vcpu_stat_inc_own(vcpu, STAT_MMIO_BAD_ACCESS);
-	}
-}
-
-int vcpu_mmio_read(struct vcpu *vcpu, gpa_t addr, u32 len, u64 *val)
-{
-	enum mmio_result r;
-
-	vcpu_stat_inc_own(vcpu, STAT_EXIT_MMIO_READ);
-	r = mmio_bus_read(&vcpu->vm->bus, addr, len, val);
-	if (r != MMIO_OK)
-		mmio_failed(vcpu, r, false, addr, len);
-	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
-}
-
-int vcpu_mmio_write(struct vcpu *vcpu, gpa_t addr, u32 len, u64 val)
-{
-	enum mmio_result r;
-
-	vcpu_stat_inc_own(vcpu, STAT_EXIT_MMIO_WRITE);
-	r = mmio_bus_write(&vcpu->vm->bus, addr, len, val);
-	if (r != MMIO_OK)
-		mmio_failed(vcpu, r, true, addr, len);
 	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
 }
 

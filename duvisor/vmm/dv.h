@@ -150,8 +150,12 @@ struct dv_vcpu {
  * The exit table, called by the exit stub on every exit with the exit in
  * the hu_* registers and the guest's registers in v->ctx (s0..s11 only if
  * v->ctx.full): DV_RESUME, DV_FULL, DV_LEAVE, DV_RESTART or -errno (ctx.h).
+ * The stub itself turns DV_RESUME into DV_LEAVE when v->kick or
+ * v->ctx.attn is set; dv_exit_full() is dv_exit() plus that check, the
+ * stub's whole answer (for the unit tests).
  */
 int dv_exit(struct dv_vcpu *v);
+int dv_exit_full(struct dv_vcpu *v);
 /* The stage-2 table over the driver's pool (root at offset 0), emptied. */
 void dv_s2_init(struct dv_vm *d);
 /* Map the RAM page (or megapage) holding gpa, which is RAM, in stage 2:

@@ -168,6 +168,13 @@ dv_exit_entry:
 	call dv_exit /* a0 = ctx, which is also the struct dv_vcpu */
 	csrr a1, DVEXT_CSR_HU_SCRATCH
 	bnez a0, .Lnot_resume
+	/* a kick or the attention flag: the run loop must look */
+	ld t0, SLOT(a1, KICKP)
+	lw t0, 0(t0)
+	lw t1, SLOT(a1, ATTN)
+	or t0, t0, t1
+	li a0, DV_LEAVE
+	bnez t0, .Lnot_resume
 	MARK(DV_MARK_ENTRY)
 	ld t0, SLOT(a1, FULL)
 	bnez t0, .Lrestore_s

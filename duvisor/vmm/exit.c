@@ -142,7 +142,7 @@ int dv_s2_fault(struct dv_vcpu *v, gpa_t gpa)
 	return err;
 }
 
-static inline __attribute__((always_inline)) int exit_ecall(struct dv_vcpu *v, u64 cause)
+static int exit_ecall(struct dv_vcpu *v, u64 cause)
 {
 	struct sbi_call *c = &v->ctx.sbi;
 	int r;
@@ -270,7 +270,7 @@ static int exit_virtual_insn(struct dv_vcpu *v, u64 cause)
 	return DV_RESUME;
 }
 
-static int exit_other(struct dv_vcpu *v, u64 cause)
+static __attribute__((noinline)) int exit_other(struct dv_vcpu *v, u64 cause)
 {
 	if (cause & DVEXT_HU_ER_INTERRUPT) {
 		/* The kernel took the interrupt already; nothing left to do. */
@@ -292,21 +292,26 @@ static int (*const exit_table[24])(struct dv_vcpu *, u64 cause) = {
 	[DVEXT_CAUSE_VIRTUAL_INST] = exit_virtual_insn,
 };
 
+/* A tail call into the table; the exit stub then sends a DV_RESUME to the
+ * run loop when the vCPU was kicked (a signal, so the exit may be its
+ * interrupt) or its external line lowered (ctx.attn): dv_exit_full(). */
 int dv_exit(struct dv_vcpu *v)
 {
 	u64 cause = dv_csr_read(DVEXT_CSR_HU_ER);
-	int r;
 
 	/* the most frequent exit first; an interrupt's cause (bit 63) is
 	 * past the table too */
 	if (cause == DVEXT_CAUSE_VS_ECALL)
-		r = exit_ecall(v, cause);
-	else if (cause < ARRAY_SIZE(exit_table) && exit_table[cause])
-		r = exit_table[cause](v, cause);
-	else
-		r = exit_other(v, cause);
-	/* A kick (a signal, so the exit may be its interrupt) or a lowered
-	 * external line is for the run loop. */
+		return exit_ecall(v, cause);
+	if (cause < ARRAY_SIZE(exit_table) && exit_table[cause])
+		return exit_table[cause](v, cause);
+	return exit_other(v, cause);
+}
+
+int dv_exit_full(struct dv_vcpu *v)
+{
+	int r = dv_exit(v);
+
 	if (r == DV_RESUME && (__atomic_load_n(&v->kick, __ATOMIC_RELAXED) |
 			       __atomic_load_n(&v->ctx.attn, __ATOMIC_RELAXED)))
 		return DV_LEAVE;

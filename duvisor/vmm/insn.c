@@ -176,21 +176,6 @@ int mmio_decode(u32 insn, struct mmio_insn *d)
 	return insn_len(insn) == 4 ? decode32(insn, d) : decode16(insn & 0xffff, d);
 }
 
-int mmio_decode_tinst(u32 tinst, struct mmio_insn *d)
-{
-	/* A transformed load/store is the 32-bit form with rs1 = 0; bit 1
-	 * clear means the original was a 16-bit instruction. */
-	bool compressed = !(tinst & 2);
-	int err;
-
-	if (!tinst)
-		return -EINVAL;
-	err = mmio_decode(tinst | 3, d);
-	if (!err && compressed)
-		d->len = 2;
-	return err;
-}
-
 /* Whether the instruction bits at the entry's host address, and every
  * page-table entry its walk read, are what they were. */
 static bool still_valid(const struct mmio_dcache_entry *e)

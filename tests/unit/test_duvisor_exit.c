@@ -184,7 +184,7 @@ static void exit_regs(u64 cause, u64 tval, gpa_t gpa, u64 tinst, u64 vpc)
 static int run(struct fx *f, u64 cause, u64 tval, gpa_t gpa, u64 tinst, u64 vpc)
 {
 	exit_regs(cause, tval, gpa, tinst, vpc);
-	return dv_exit(&f->v);
+	return dv_exit_full(&f->v);
 }
 
 static u64 reg(struct fx *f, unsigned n)
@@ -540,7 +540,7 @@ static void mmio_callee_saved_register(void **state)
 	assert_int_equal(csr[DVEXT_CSR_HU_VPC], RAM_BASE);
 	assert_int_equal(f->v.stat[DV_MMIO_FULL], 1);
 	f->v.ctx.full = 1; /* what the stub does, then it calls again */
-	assert_int_equal(dv_exit(&f->v), DV_RESUME);
+	assert_int_equal(dv_exit_full(&f->v), DV_RESUME);
 	assert_int_equal(f->v.ctx.s[1], TEST_READ_VALUE);
 	assert_int_equal(f->vm.bus.regions[0].accesses, 1);
 	assert_int_equal(csr[DVEXT_CSR_HU_VPC], RAM_BASE + 4);
@@ -551,7 +551,7 @@ static void mmio_callee_saved_register(void **state)
 			 DV_FULL);
 	f->v.ctx.full = 1;
 	f->v.ctx.s[11] = 0x1122334455667788ULL;
-	assert_int_equal(dv_exit(&f->v), DV_RESUME);
+	assert_int_equal(dv_exit_full(&f->v), DV_RESUME);
 	assert_int_equal(rec.val, 0x1122334455667788ULL);
 	assert_int_equal(rec.len, 8);
 }
@@ -706,7 +706,7 @@ static void from_vu_mode_injects_with_spp_clear(void **state)
 	exit_regs(DVEXT_CAUSE_VIRTUAL_INST, 0x12345073, 0, 0, 0x1000);
 	csr[DVEXT_CSR_HU_VSTATUS] = 0; /* the guest was in VU */
 	csr[DVEXT_CSR_HU_VSSTATUS] = SR_SPP;
-	assert_int_equal(dv_exit(&f->v), DV_RESUME);
+	assert_int_equal(dv_exit_full(&f->v), DV_RESUME);
 	assert_int_equal(csr[DVEXT_CSR_HU_VSSTATUS] & SR_SPP, 0);
 	assert_int_equal(csr[DVEXT_CSR_HU_VSTATUS], DVEXT_HU_VSTATUS_SPVP); /* handler in VS */
 }

@@ -211,7 +211,10 @@ struct vm {
 
 /* Ask every vCPU to leave its run loop; the first request sets the outcome. */
 void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status);
-bool vm_stopping(struct vm *vm);
+static inline bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) != VM_RUNNING;
+}
 
 static inline void vcpu_stat_inc(struct vcpu *vcpu, enum vcpu_stat s)
 {
