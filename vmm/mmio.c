@@ -89,8 +89,7 @@ static inline enum mmio_result bus_read(struct mmio_bus *bus, gpa_t addr, u32 le
 		*val = 0;
 		return MMIO_REFUSED;
 	}
-	if (len < 8)
-		*val &= (1ULL << (len * 8)) - 1;
+	*val &= ~0ULL >> (64 - 8 * len); /* len is 1, 2, 4 or 8 */
 	return MMIO_OK;
 }
 
@@ -135,6 +134,13 @@ static __attribute__((noinline)) void mmio_failed(struct vcpu *vcpu, enum mmio_r
 	}
 }
 
+/* Whether a device asked the VM to stop (vm_stopping(), relaxed: nothing is
+ * read on its strength; the stop reaches every vCPU as a kick too). */
+static inline bool stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop, __ATOMIC_RELAXED) != VM_RUNNING;
+}
+
 int vcpu_mmio_read(struct vcpu *vcpu, gpa_t addr, u32 len, u64 *val)
 {
 	enum mmio_result r;
@@ -143,7 +149,7 @@ int vcpu_mmio_read(struct vcpu *vcpu, gpa_t addr, u32 len, u64 *val)
 	r = bus_read(&vcpu->vm->bus, addr, len, val);
 	if (r != MMIO_OK)
 		mmio_failed(vcpu, r, false, addr, len);
-	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
+	return stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
 }
 
 int vcpu_mmio_write(struct vcpu *vcpu, gpa_t addr, u32 len, u64 val)
@@ -154,5 +160,5 @@ int vcpu_mmio_write(struct vcpu *vcpu, gpa_t addr, u32 len, u64 val)
 	r = bus_write(&vcpu->vm->bus, addr, len, val);
 	if (r != MMIO_OK)
 		mmio_failed(vcpu, r, true, addr, len);
-	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
+	return stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
 }

@@ -375,9 +375,10 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 	for (;;) {
 		if (v->need_reset)
 			apply_reset(v);
+		/* attention first: a kick or a lowered line after this sets it again */
+		__atomic_store_n(&v->ctx.attn, 0, __ATOMIC_SEQ_CST);
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
 			return 0;
-		__atomic_store_n(&v->ctx.attn, 0, __ATOMIC_RELAXED);
 		sync_ext(v);
 		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
 		dv_csr_write(DVEXT_CSR_HU_VSTATUS, v->vstatus);
@@ -446,6 +447,7 @@ static void dv_vcpu_kick(struct vcpu *vcpu)
 	struct dv_vcpu *v = vcpu->priv;
 
 	__atomic_store_n(&v->kick, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_SEQ_CST); /* for the exit stub */
 	wake(v);
 	if (__atomic_load_n(&v->tid, __ATOMIC_ACQUIRE))
 		syscall(SYS_tgkill, getpid(), v->tid, KICK_SIG);

@@ -25,12 +25,11 @@
 #define DV_SLOT_T0    14 /* t0..t2 */
 #define DV_SLOT_T3    17 /* t3..t6 */
 #define DV_SLOT_S0    21 /* s0..s11 */
-#define DV_SLOT_FULL                                                               \
-	33		 /* 1: s0..s11 are in their slots; 0: live in the hardware \
-			  * (always 0 while the guest runs) */
-#define DV_SLOT_HOST  34 /* the host's ra sp gp tp s0..s11 while the guest runs */
-#define DV_SLOT_ATTN  50 /* u32, nonzero: the run loop must look (a lowered external line) */
-#define DV_SLOT_KICKP 51 /* address of the vCPU's kick flag (u32) */
+#define DV_SLOT_FULL                                                              \
+	33		/* 1: s0..s11 are in their slots; 0: live in the hardware \
+			 * (always 0 while the guest runs) */
+#define DV_SLOT_HOST 34 /* the host's ra sp gp tp s0..s11 while the guest runs */
+#define DV_SLOT_ATTN 50 /* u32, nonzero: the run loop must look (kick, lowered external line) */
 /* The stub's answers to constant SBI calls (the null call), from the core. */
 #define DV_SLOT_FAST_EXT  52 /* the extension they belong to */
 #define DV_SLOT_FAST_MASK 53 /* bit f: function f (< DV_FAST_FIDS) is answered */

@@ -29,9 +29,12 @@ struct dv_ctx {
 	u64 s[12];
 	u64 full; /* 1: s[] holds s0..s11; 0: they are live in the hardware */
 	u64 host[16];
-	u32 attn; /* set by other threads for the run loop */
+	/* Set by other threads when the run loop must look: a kick
+	 * (dv_vcpu_kick sets it with kick) or a lowered external line. The
+	 * loop clears it before it looks at either. */
+	u32 attn;
 	u32 attn_pad;
-	const u32 *kick; /* &dv_vcpu.kick */
+	u64 unused;
 	/* The exit stub's fast path (entry.S): constant SBI calls of one
 	 * extension, answered with the core's answers (sbi_const_call). */
 	u64 fast_ext, fast_mask;
@@ -50,7 +53,6 @@ _Static_assert(offsetof(struct dv_ctx, s) == DV_OFF(DV_SLOT_S0), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, full) == DV_OFF(DV_SLOT_FULL), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, host) == DV_OFF(DV_SLOT_HOST), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, attn) == DV_OFF(DV_SLOT_ATTN), "ctx.h");
-_Static_assert(offsetof(struct dv_ctx, kick) == DV_OFF(DV_SLOT_KICKP), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, fast_ext) == DV_OFF(DV_SLOT_FAST_EXT), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, fast_mask) == DV_OFF(DV_SLOT_FAST_MASK), "ctx.h");
 _Static_assert(offsetof(struct dv_ctx, fast_cnt) == DV_OFF(DV_SLOT_FAST_CNT), "ctx.h");
@@ -77,7 +79,7 @@ static inline u64 *dv_reg(struct dv_ctx *c, unsigned n)
 /* Whether xN is one of s0..s11, which the exit stub leaves in the hardware. */
 static inline bool dv_reg_lazy(unsigned n)
 {
-	return n == 8 || n == 9 || (n >= 18 && n <= 27);
+	return (0x0ffc0300U >> (n & 31)) & 1; /* x8, x9, x18..x27 */
 }
 
 enum dv_stat {
@@ -124,9 +126,9 @@ struct dv_vcpu {
 	u64 s2_region;		   /* gpa >> 21 of that region */
 	struct mmio_dcache dcache; /* MMIO decodes when hu_einst is 0 */
 	bool need_reset;
-	u32 wake_seq; /* futex: bumped by every post to this vCPU */
-	u32 waiting;  /* set while blocked in WFI */
-	u32 kick;
+	u32 wake_seq;	/* futex: bumped by every post to this vCPU */
+	u32 waiting;	/* set while blocked in WFI */
+	u32 kick;	/* set only by dv_vcpu_kick(), with ctx.attn */
 	u32 ext_level;	/* external interrupt line as the PLIC drives it */
 	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
 	unsigned refetches;
@@ -150,9 +152,9 @@ struct dv_vcpu {
  * The exit table, called by the exit stub on every exit with the exit in
  * the hu_* registers and the guest's registers in v->ctx (s0..s11 only if
  * v->ctx.full): DV_RESUME, DV_FULL, DV_LEAVE, DV_RESTART or -errno (ctx.h).
- * The stub itself turns DV_RESUME into DV_LEAVE when v->kick or
- * v->ctx.attn is set; dv_exit_full() is dv_exit() plus that check, the
- * stub's whole answer (for the unit tests).
+ * The stub itself turns DV_RESUME into DV_LEAVE when v->ctx.attn is set;
+ * dv_exit_full() is dv_exit() plus that check, the stub's whole answer
+ * (for the unit tests).
  */
 int dv_exit(struct dv_vcpu *v);
 int dv_exit_full(struct dv_vcpu *v);

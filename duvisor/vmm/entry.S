@@ -29,7 +29,7 @@
  * from the core's own handler by dv_fast_setup(); e.g. SBI base
  * get_spec_version) with two scratch registers: a0 = error, a1 = value,
  * the three counters vcpu_sbi_call() and the exit table would count, pc
- * past the ecall. Anything else, or a kick or attention flag, takes the
+ * past the ecall. Anything else, or the attention flag (a kick), takes the
  * ordinary path with every register as the guest left it.
  *
  * "slti x0, x0, N" is a HINT (a no-op) that the model's trace records as a
@@ -105,10 +105,7 @@ dv_exit_entry:
 	srl t0, t0, a6
 	andi t0, t0, 1
 	beqz t0, .Lsave
-	ld t0, SLOT(a0, KICKP)
-	lw t0, 0(t0)
-	lw t1, SLOT(a0, ATTN)
-	or t0, t0, t1
+	lw t0, SLOT(a0, ATTN)
 	bnez t0, .Lsave
 	MARK(DV_MARK_EXIT)
 	/* the counters: exit_sbi, the extension's, hu_exit_ecall */
@@ -164,20 +161,14 @@ dv_exit_entry:
 	ld gp, DV_OFF(DV_SLOT_HOST + 2)(a0)
 	ld tp, DV_OFF(DV_SLOT_HOST + 3)(a0)
 	MARK(DV_MARK_EXIT)
-.Lcall:
 	call dv_exit /* a0 = ctx, which is also the struct dv_vcpu */
 	csrr a1, DVEXT_CSR_HU_SCRATCH
 	bnez a0, .Lnot_resume
-	/* a kick or the attention flag: the run loop must look */
-	ld t0, SLOT(a1, KICKP)
-	lw t0, 0(t0)
-	lw t1, SLOT(a1, ATTN)
-	or t0, t0, t1
+	/* a kick or a lowered line (ctx.attn): the run loop must look */
+	lw t0, SLOT(a1, ATTN)
 	li a0, DV_LEAVE
 	bnez t0, .Lnot_resume
 	MARK(DV_MARK_ENTRY)
-	ld t0, SLOT(a1, FULL)
-	bnez t0, .Lrestore_s
 .Lrestore:
 	ld ra, SLOT(a1, RA)
 	ld sp, SLOT(a1, SP)
@@ -200,7 +191,7 @@ dv_exit_entry:
 	ld a1, DV_OFF(DV_SLOT_A0 + 1)(a1)
 	HURET
 
-	/* A handler set s-registers (DV_FULL before) or the core reset them. */
+	/* After DV_FULL: the handler may have set s-registers in ctx. */
 .Lrestore_s:
 	ld s0, DV_OFF(DV_SLOT_S0 + 0)(a1)
 	ld s1, DV_OFF(DV_SLOT_S0 + 1)(a1)
@@ -238,8 +229,17 @@ dv_exit_entry:
 	sd t0, SLOT(a1, FULL)
 1:	li t0, DV_FULL
 	bne a0, t0, .Lleave
-	mv a0, a1 /* the handler asked for s0-s11: they are in ctx now */
-	j .Lcall
+	/* the handler asked for s0-s11: they are in ctx now; call it again,
+	 * and resume with s0-s11 from ctx */
+	mv a0, a1
+	call dv_exit
+	csrr a1, DVEXT_CSR_HU_SCRATCH
+	bnez a0, .Lnot_resume
+	lw t0, SLOT(a1, ATTN)
+	li a0, DV_LEAVE
+	bnez t0, .Lnot_resume
+	MARK(DV_MARK_ENTRY)
+	j .Lrestore_s
 
 	/* back to the run loop: return from dv_enter() with a0 */
 .Lleave:

@@ -92,13 +92,33 @@ void dv_s2_init(struct dv_vm *d)
 	s2_clear(&d->s2);
 }
 
-/* The slow path, under the lock: allocate the tables above the leaf (and
- * map a megapage when the VM uses them). */
-static int s2_fault_slow(struct dv_vcpu *v, gpa_t gpa, u64 **leaf_table)
+/* Map the 4 KiB page of gpa (RAM) in the vCPU's cached leaf table. No
+ * lock: the leaf goes in with a compare-and-swap (another vCPU may map the
+ * same page at the same time: then it is there, fine). */
+static inline int s2_fault_leaf(struct dv_vcpu *v, u64 *table, gpa_t gpa)
+{
+	struct vm *vm = v->vcpu->vm;
+	struct dv_vm *d = vm->priv;
+	gpa_t base = ALIGN_DOWN(gpa, SZ_4K);
+	int err;
+
+	err = s2_set_leaf(&table[(gpa >> 12) & (S2_TABLE_PTES - 1)],
+			  d->info.mem_hpa + (base - vm->mem.base), S2_PTE_RWX);
+	if (err)
+		return err;
+	dv_huflushgpa(base);
+	dv_stat_own(v, DV_EXIT_S2_MAP);
+	return DV_RESUME;
+}
+
+/* Another 2 MiB region: under the lock, allocate the tables above its leaf
+ * table and cache that; or map a megapage when the VM uses them. */
+static __attribute__((noinline)) int s2_fault_slow(struct dv_vcpu *v, gpa_t gpa)
 {
 	struct vm *vm = v->vcpu->vm;
 	struct dv_vm *d = vm->priv;
 	gpa_t base = ALIGN_DOWN(gpa, SZ_2M);
+	u64 *table = NULL;
 	int err = 0;
 
 	pthread_mutex_lock(&d->s2_lock);
@@ -106,40 +126,28 @@ static int s2_fault_slow(struct dv_vcpu *v, gpa_t gpa, u64 **leaf_table)
 	    base + SZ_2M <= vm->mem.base + vm->mem.size) {
 		err = s2_map(&d->s2, base, d->info.mem_hpa + (base - vm->mem.base), SZ_2M,
 			     S2_PTE_RWX);
-		if (!err)
+		if (!err) {
 			dv_huflushgpa(base);
-		*leaf_table = NULL;
+			dv_stat_own(v, DV_EXIT_S2_MAP);
+		}
 	} else {
 		/* 4 KiB pages (also at the ends of RAM with 2 MiB ones) */
-		*leaf_table = s2_table(&d->s2, gpa, 0, &err);
+		table = s2_table(&d->s2, gpa, 0, &err);
 	}
 	pthread_mutex_unlock(&d->s2_lock);
-	return err;
+	if (!table)
+		return err;
+	v->s2_leaf = table;
+	v->s2_region = gpa >> 21;
+	return s2_fault_leaf(v, table, gpa);
 }
 
 int dv_s2_fault(struct dv_vcpu *v, gpa_t gpa)
 {
-	struct vm *vm = v->vcpu->vm;
-	struct dv_vm *d = vm->priv;
-	gpa_t base = ALIGN_DOWN(gpa, SZ_4K);
-	u64 *table = v->s2_leaf;
-	int err;
-
-	/* The common case: a 4 KiB page in the region of the last fault. */
-	if (!table || gpa >> 21 != v->s2_region) {
-		err = s2_fault_slow(v, gpa, &table);
-		if (err || !table)
-			return err;
-		v->s2_leaf = table;
-		v->s2_region = gpa >> 21;
-	}
-	/* No lock: the leaf goes in with a compare-and-swap (another vCPU may
-	 * map the same page at the same time: then it is there, fine). */
-	err = s2_set_leaf(&table[(gpa >> 12) & (S2_TABLE_PTES - 1)],
-			  d->info.mem_hpa + (base - vm->mem.base), S2_PTE_RWX);
-	if (!err)
-		dv_huflushgpa(base);
-	return err;
+	/* the common case: a page in the region of the last fault */
+	if (!v->s2_leaf || gpa >> 21 != v->s2_region)
+		return s2_fault_slow(v, gpa);
+	return s2_fault_leaf(v, v->s2_leaf, gpa);
 }
 
 static int exit_ecall(struct dv_vcpu *v, u64 cause)
@@ -166,26 +174,63 @@ static int fetch(struct dv_vcpu *v, u64 pc, u32 *insn)
 }
 
 /* A load or store the guest cannot have made to a device: an access fault. */
-static bool mmio_refuse(struct dv_vcpu *v, bool store, u64 tval)
+static int mmio_refuse(struct dv_vcpu *v, bool store, u64 tval)
 {
 	dv_inject(v, store ? DVEXT_CAUSE_STORE_ACCESS_FAULT : DVEXT_CAUSE_LOAD_ACCESS_FAULT, tval);
-	return false;
+	return DV_RESUME;
 }
 
-/* Decode the load or store that faulted: from hu_einst when the hardware
- * gave it (htinst), else from the guest's memory through the decode cache.
- * true with *d; false when the exit is answered already (a fault injected,
- * or the guest resumed to fault again). */
-static bool mmio_insn(struct dv_vcpu *v, bool store, u64 tval, struct mmio_insn *d)
+/* The decoded access: the core's MMIO code, the answer into the guest's
+ * register, pc past the instruction. Inline: d stays in registers. */
+static inline int mmio_access(struct dv_vcpu *v, gpa_t gpa, struct mmio_insn d)
 {
+	u64 val, *reg;
+	int r;
+
+	if (dv_reg_lazy(d.reg) && !v->ctx.full) {
+		dv_stat_own(v, DV_MMIO_FULL);
+		return DV_FULL; /* called again with s0..s11 in ctx */
+	}
+	reg = dv_reg(&v->ctx, d.reg);
+	dv_stat_own(v, DV_EXIT_MMIO);
+	if (d.is_write) {
+		val = reg ? *reg : 0; /* the bus masks it to the width */
+		r = vcpu_mmio_write(v->vcpu, gpa, d.width, val);
+	} else {
+		/* zero-extended by the bus; sign-extended by shifting up and down */
+		unsigned sh = d.sign ? 64 - 8 * d.width : 0;
+
+		r = vcpu_mmio_read(v->vcpu, gpa, d.width, &val);
+		val = (u64)((s64)(val << sh) >> sh);
+		if (reg)
+			*reg = val;
+	}
+	if (r < 0)
+		return r;
+	skip_insn(d.len);
+	return r == VMM_STOP ? DV_LEAVE : DV_RESUME;
+}
+
+/* Everything but an access hu_einst describes: a fetch from a device, an
+ * access the hardware gave no instruction for (decoded from the guest's
+ * memory through the decode cache), one that does not match the fault. */
+static __attribute__((noinline)) int mmio_slow(struct dv_vcpu *v, u64 cause, gpa_t gpa, u64 tval)
+{
+	bool store = cause == DVEXT_CAUSE_STORE_GUEST_PAGE_FAULT;
+	struct mmio_insn d;
 	u64 pc;
 	int err;
 
-	if (!mmio_decode_tinst(dv_csr_read(DVEXT_CSR_HU_EINST), d))
-		return d->is_write == store || mmio_refuse(v, store, tval);
+	if (cause == DVEXT_CAUSE_INST_GUEST_PAGE_FAULT) {
+		/* Executing from a device: an instruction access fault. */
+		dv_inject(v, DVEXT_CAUSE_INST_ACCESS_FAULT, tval);
+		return DV_RESUME;
+	}
+	if (!mmio_decode_tinst(dv_csr_read(DVEXT_CSR_HU_EINST), &d))
+		return mmio_refuse(v, store, tval); /* a load for a store fault, or so */
 	pc = dv_csr_read(DVEXT_CSR_HU_VPC);
 	err = mmio_dcache_decode(&v->dcache, &v->vcpu->vm->mem, dv_csr_read(DVEXT_CSR_HU_VSATP), pc,
-				 d);
+				 &d);
 	if (err == -EFAULT) {
 		/* The guest changed its page table meanwhile: let it refault,
 		 * but not forever (a table we cannot walk is its error). */
@@ -195,59 +240,37 @@ static bool mmio_insn(struct dv_vcpu *v, bool store, u64 tval, struct mmio_insn 
 			v->refetches = 0;
 		}
 		if (++v->refetches < DV_REFETCH_MAX)
-			return false;
+			return DV_RESUME;
 		v->refetches = 0;
 		return mmio_refuse(v, store, tval);
 	}
-	if (err || d->is_write != store)
+	if (err || d.is_write != store)
 		return mmio_refuse(v, store, tval);
-	return true;
+	return mmio_access(v, gpa, d);
 }
 
+/* MMIO: a load or store that hu_einst (htinst) describes, else the slow
+ * path. Out of line, so that a stage-2 fault needs no stack frame. */
+static __attribute__((noinline)) int exit_mmio(struct dv_vcpu *v, u64 cause, gpa_t gpa, u64 tval)
+{
+	struct mmio_insn d;
+
+	if (mmio_decode_tinst(dv_csr_read(DVEXT_CSR_HU_EINST), &d) ||
+	    d.is_write != (cause == DVEXT_CAUSE_STORE_GUEST_PAGE_FAULT))
+		return mmio_slow(v, cause, gpa, tval);
+	return mmio_access(v, gpa, d);
+}
+
+/* One range check: RAM is mapped in stage 2, anything else is MMIO. */
 static int exit_guest_page_fault(struct dv_vcpu *v, u64 cause)
 {
-	struct vcpu *vcpu = v->vcpu;
-	bool store = cause == DVEXT_CAUSE_STORE_GUEST_PAGE_FAULT;
+	struct vm *vm = v->vcpu->vm;
 	u64 tval = dv_csr_read(DVEXT_CSR_HU_EINFO);
 	gpa_t gpa = dv_csr_read(DVEXT_CSR_HU_EGPA) << 2 | (tval & 3);
-	struct mmio_insn d;
-	u64 val, *reg;
-	int r;
 
-	if (gpa - vcpu->vm->mem.base < vcpu->vm->mem.size) {
-		r = dv_s2_fault(v, gpa);
-		if (!r)
-			dv_stat_own(v, DV_EXIT_S2_MAP);
-		return r;
-	}
-	if (cause == DVEXT_CAUSE_INST_GUEST_PAGE_FAULT) {
-		/* Executing from a device: an instruction access fault. */
-		dv_inject(v, DVEXT_CAUSE_INST_ACCESS_FAULT, tval);
-		return DV_RESUME;
-	}
-	if (!mmio_insn(v, store, tval, &d))
-		return DV_RESUME;
-	if (dv_reg_lazy(d.reg) && !v->ctx.full) {
-		dv_stat_own(v, DV_MMIO_FULL);
-		return DV_FULL; /* called again with s0..s11 in ctx */
-	}
-	reg = dv_reg(&v->ctx, d.reg);
-	dv_stat_own(v, DV_EXIT_MMIO);
-	if (d.is_write) {
-		val = reg ? *reg : 0;
-		r = vcpu_mmio_write(vcpu, gpa, d.width,
-				    d.width == 8 ? val : val & ((1ULL << (8 * d.width)) - 1));
-	} else {
-		r = vcpu_mmio_read(vcpu, gpa, d.width, &val);
-		if (d.width < 8 && d.sign && (val >> (8 * d.width - 1)) & 1)
-			val |= ~0ULL << (8 * d.width);
-		if (reg)
-			*reg = val;
-	}
-	if (r < 0)
-		return r;
-	skip_insn(d.len);
-	return r == VMM_STOP ? DV_LEAVE : DV_RESUME;
+	if (gpa - vm->mem.base < vm->mem.size)
+		return dv_s2_fault(v, gpa);
+	return exit_mmio(v, cause, gpa, tval);
 }
 
 static int exit_virtual_insn(struct dv_vcpu *v, u64 cause)
@@ -293,8 +316,8 @@ static int (*const exit_table[24])(struct dv_vcpu *, u64 cause) = {
 };
 
 /* A tail call into the table; the exit stub then sends a DV_RESUME to the
- * run loop when the vCPU was kicked (a signal, so the exit may be its
- * interrupt) or its external line lowered (ctx.attn): dv_exit_full(). */
+ * run loop when ctx.attn is set: the vCPU was kicked (a signal, so the exit
+ * may be its interrupt) or its external line lowered: dv_exit_full(). */
 int dv_exit(struct dv_vcpu *v)
 {
 	u64 cause = dv_csr_read(DVEXT_CSR_HU_ER);
@@ -312,8 +335,7 @@ int dv_exit_full(struct dv_vcpu *v)
 {
 	int r = dv_exit(v);
 
-	if (r == DV_RESUME && (__atomic_load_n(&v->kick, __ATOMIC_RELAXED) |
-			       __atomic_load_n(&v->ctx.attn, __ATOMIC_RELAXED)))
+	if (r == DV_RESUME && __atomic_load_n(&v->ctx.attn, __ATOMIC_RELAXED))
 		return DV_LEAVE;
 	return r;
 }
@@ -323,7 +345,6 @@ void dv_fast_setup(struct dv_vcpu *v, bool on)
 	struct dv_ctx *c = &v->ctx;
 	const struct sbi_ext *ext;
 
-	c->kick = &v->kick;
 	c->fast_ext = SBI_EXT_BASE;
 	c->fast_mask = 0;
 	for (unsigned f = 0; on && f < DV_FAST_FIDS; f++) {

@@ -86,18 +86,6 @@ u64 *s2_table(struct s2_pt *pt, gpa_t gpa, int level, int *err)
 	return table;
 }
 
-int s2_set_leaf(u64 *pte, hpa_t hpa, u64 prot)
-{
-	/* A and D set: the hardware need not update them in the pool. */
-	u64 leaf = ((hpa >> 12) << S2_PTE_PPN_SHIFT) | prot | S2_PTE_V | S2_PTE_U | S2_PTE_A |
-		   S2_PTE_D,
-	    old = 0;
-
-	if (__atomic_compare_exchange_n(pte, &old, leaf, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		return 0;
-	return old == leaf ? 0 : -EEXIST;
-}
-
 int s2_map(struct s2_pt *pt, gpa_t gpa, hpa_t hpa, u64 size, u64 prot)
 {
 	int level = size_level(size), err = 0;

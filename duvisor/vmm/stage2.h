@@ -9,6 +9,8 @@
 #ifndef DUVISOR_STAGE2_H
 #define DUVISOR_STAGE2_H
 
+#include <errno.h>
+
 #include "vmm/types.h"
 
 #define S2_PTE_V	 (1ULL << 0)
@@ -56,8 +58,19 @@ int s2_map(struct s2_pt *pt, gpa_t gpa, hpa_t hpa, u64 size, u64 prot);
 u64 *s2_table(struct s2_pt *pt, gpa_t gpa, int level, int *err);
 /* Put a leaf (hpa aligned to its size, prot as for s2_map) into an empty
  * entry with a compare-and-swap: 0 when the entry now holds it (also when
- * it did already), -EEXIST when it holds something else. */
-int s2_set_leaf(u64 *pte, hpa_t hpa, u64 prot);
+ * it did already), -EEXIST when it holds something else. Inline: DuVisor's
+ * stage-2 fault path. */
+static inline int s2_set_leaf(u64 *pte, hpa_t hpa, u64 prot)
+{
+	/* A and D set: the hardware need not update them in the pool. */
+	u64 leaf = ((hpa >> 12) << S2_PTE_PPN_SHIFT) | prot | S2_PTE_V | S2_PTE_U | S2_PTE_A |
+		   S2_PTE_D,
+	    old = 0;
+
+	if (__atomic_compare_exchange_n(pte, &old, leaf, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return 0;
+	return old == leaf ? 0 : -EEXIST;
+}
 /* Remove the leaf of exactly this size at gpa: 0, or -ENOENT. Tables stay. */
 int s2_unmap(struct s2_pt *pt, gpa_t gpa, u64 size);
 /* Translate gpa: 0 and the leaf's hpa of gpa, size and prot; -ENOENT. */
