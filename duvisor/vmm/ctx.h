@@ -31,10 +31,10 @@
 #define DV_SLOT_HOST 34 /* the host's ra sp gp tp s0..s11 while the guest runs */
 #define DV_SLOT_ATTN 50 /* u32, nonzero: the run loop must look (kick, lowered external line) */
 /* The stub's answers to constant SBI calls (the null call), from the core. */
-#define DV_SLOT_FAST_EXT  52 /* the extension they belong to */
-#define DV_SLOT_FAST_MASK 53 /* bit f: function f (< DV_FAST_FIDS) is answered */
-#define DV_SLOT_FAST_CNT  54 /* 3 counters to increment per call (addresses) */
-#define DV_SLOT_FAST_ANS  57 /* {error, value} per function */
+#define DV_SLOT_FAST_EXT  51 /* the extension they belong to */
+#define DV_SLOT_FAST_MASK 52 /* bit f: function f (< DV_FAST_FIDS) is answered */
+#define DV_SLOT_FAST_CNT  53 /* 3 counters to increment per call (addresses) */
+#define DV_SLOT_FAST_ANS  56 /* {error, value} per function */
 #define DV_FAST_FIDS	  8
 #define DV_CTX_SLOTS	  (DV_SLOT_FAST_ANS + 2 * DV_FAST_FIDS)
 

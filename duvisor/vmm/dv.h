@@ -34,7 +34,6 @@ struct dv_ctx {
 	 * loop clears it before it looks at either. */
 	u32 attn;
 	u32 attn_pad;
-	u64 unused;
 	/* The exit stub's fast path (entry.S): constant SBI calls of one
 	 * extension, answered with the core's answers (sbi_const_call). */
 	u64 fast_ext, fast_mask;
