@@ -3,6 +3,9 @@
  * The KVM backend: Linux KVM runs the guest and keeps the timer, IPIs, remote
  * fences, HSM and SBI base in the kernel; MMIO, the legacy console, system
  * reset and our experimental SBI extension come out of KVM_RUN to the core.
+ * MMIO and SBI exits go to the core's code (vcpu_mmio_read/write,
+ * vcpu_sbi_call on kvm_run's riscv_sbi in place) and straight back into
+ * KVM_RUN, as DuVisor's exit table does; the core's run loop sees the rest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +24,22 @@
 #include "vmm/err.h"
 #include "vmm/sbi.h"
 #include "vmm/vm.h"
+
+/* kvm_run.riscv_sbi is a struct sbi_call: the core answers it in place. */
+_Static_assert(offsetof(struct kvm_run, riscv_sbi.function_id) -
+			       offsetof(struct kvm_run, riscv_sbi.extension_id) ==
+		       offsetof(struct sbi_call, fid),
+	       "riscv_sbi layout");
+_Static_assert(offsetof(struct kvm_run, riscv_sbi.args) -
+			       offsetof(struct kvm_run, riscv_sbi.extension_id) ==
+		       offsetof(struct sbi_call, args),
+	       "riscv_sbi layout");
+_Static_assert(offsetof(struct kvm_run, riscv_sbi.ret) -
+			       offsetof(struct kvm_run, riscv_sbi.extension_id) ==
+		       offsetof(struct sbi_call, error),
+	       "riscv_sbi layout");
+_Static_assert(sizeof(((struct kvm_run *)0)->riscv_sbi) == sizeof(struct sbi_call),
+	       "riscv_sbi layout");
 
 #define KVM_DEV	 "/dev/kvm"
 #define KICK_SIG SIGUSR1
@@ -265,17 +284,35 @@ static int run_failed(struct vcpu *vcpu, int err)
 	return vmm_error(err, "%s", line);
 }
 
+/* An MMIO exit, answered in kvm_run for the next KVM_RUN: VMM_RESUME,
+ * VMM_STOP or -errno. data[] is 8 bytes (little-endian); KVM uses len. */
+static int kvm_mmio(struct vcpu *vcpu, struct kvm_run *run)
+{
+	u64 val;
+	int r;
+
+	if (run->mmio.is_write) {
+		memcpy(&val, run->mmio.data, sizeof(val)); /* the bus masks it to len */
+		return vcpu_mmio_write(vcpu, run->mmio.phys_addr, run->mmio.len, val);
+	}
+	r = vcpu_mmio_read(vcpu, run->mmio.phys_addr, run->mmio.len, &val);
+	memcpy(run->mmio.data, &val, sizeof(val));
+	return r;
+}
+
 static int kvm_vcpu_run(struct vcpu *vcpu)
 {
 	struct kvm_vcpu *kv = vcpu->priv;
 	struct kvm_run *run = kv->run;
 	struct vmm_exit *e = &vcpu->exit;
+	int r;
 
 	if (!kv->has_tid) {
 		kv->tid = pthread_self();
 		__atomic_store_n(&kv->has_tid, true, __ATOMIC_RELEASE);
 	}
 	complete_exit(vcpu, run);
+again:
 	if (vm_stopping(vcpu->vm))
 		return 0;
 	if (ioctl(kv->fd, KVM_RUN, 0) < 0) {
@@ -285,23 +322,16 @@ static int kvm_vcpu_run(struct vcpu *vcpu)
 	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
-		e->reason = VMM_EXIT_MMIO;
-		e->mmio.addr = run->mmio.phys_addr;
-		e->mmio.len = run->mmio.len;
-		e->mmio.is_write = run->mmio.is_write;
-		e->mmio.data = 0;
-		if (run->mmio.is_write)
-			memcpy(&e->mmio.data, run->mmio.data,
-			       run->mmio.len <= 8 ? run->mmio.len : 8);
-		break;
+		r = kvm_mmio(vcpu, run);
+		if (r == VMM_RESUME)
+			goto again;
+		return r < 0 ? r : 0;
 	case KVM_EXIT_RISCV_SBI:
-		e->reason = VMM_EXIT_SBI;
-		e->sbi.ext = run->riscv_sbi.extension_id;
-		e->sbi.fid = run->riscv_sbi.function_id;
-		memcpy(e->sbi.args, run->riscv_sbi.args, sizeof(e->sbi.args));
-		e->sbi.error = run->riscv_sbi.ret[0];
-		e->sbi.value = run->riscv_sbi.ret[1];
-		break;
+		/* HSM is KVM's: no call here restarts the hart (VMM_RESTART) */
+		r = vcpu_sbi_call(vcpu, (struct sbi_call *)&run->riscv_sbi);
+		if (r == VMM_RESUME)
+			goto again;
+		return r < 0 ? r : 0;
 	case KVM_EXIT_SYSTEM_EVENT:
 		e->reason = VMM_EXIT_SYSTEM;
 		if (run->system_event.type != KVM_SYSTEM_EVENT_RESET)

@@ -70,7 +70,8 @@ HP_SRCS := microbench/native/hotpaths.c duvisor/vmm/stage2.c duvisor/vmm/insn.c
 HP_OBJS := $(patsubst %.c,$(HOST)/bench-obj/%.o,$(HP_SRCS))
 TOOLS += $(BENCH_NATIVE)
 
-$(HOST)/bench-obj/%.o: %.c microbench/native/hotpaths.h $(VMM_HDRS) $(DV_HDRS)
+# (mk/duvisor.mk comes after this file: its DV_HDRS would be empty here)
+$(HOST)/bench-obj/%.o: %.c microbench/native/hotpaths.h $(VMM_HDRS) $(wildcard duvisor/vmm/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -DDV_HW_FAKE $(VMM_CFLAGS) -Iinclude -Iduvisor/vmm -c -o $@ $<
 

@@ -8,7 +8,9 @@ VMM_CFLAGS := -Ivmm/include
 
 RV_CC := riscv64-linux-gnu-gcc
 RV_AR := riscv64-linux-gnu-ar
-RV_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O2 -pthread
+# -fno-pie: the riscv64 programs are static executables; position-dependent
+# code reaches globals without a GOT load (on every VM exit path).
+RV_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O2 -pthread -fno-pie
 LIBFDT_RV := $(B)/libfdt-riscv64
 
 HOST_VMM_OBJS := $(patsubst vmm/%.c,$(HOST)/vmm/%.o,$(VMM_SRCS))

@@ -119,16 +119,16 @@ __attribute__((noinline)) void vmm_fault_isa(gpa_t gpa)
 
 /* CVE-2020-8834 class: guest state not isolated from the VMM's stack in
  * VM-exit handling: guest registers written over the handler's frame. */
-__attribute__((noinline)) void vmm_fault_exit(u64 cause, const u64 *gpr)
+__attribute__((noinline)) void vmm_fault_exit(u64 cause, u64 a7, const u64 *a0_5)
 {
 	volatile u64 frame[2], *p = frame;
 
-	if (armed() != VMM_FAULT_EXIT || cause != 10 || gpr[17] != VMM_FAULT_EXIT_EID)
+	if (armed() != VMM_FAULT_EXIT || cause != 10 || a7 != VMM_FAULT_EXIT_EID)
 		return;
 	say("exit: stack corruption in VM-exit handling");
 	__asm__ volatile("" : "+r"(p));
 	for (size_t i = 0; i < guest_len / 64; i++)
-		p[i] = gpr[10 + i % 6]; /* a0..a5, over and past the frame */
+		p[i] = a0_5[i % 6]; /* a0..a5, over and past the frame */
 }
 
 /* CVE-2016-5412 class: a hypercall the emulation cannot survive: a panic,

@@ -13,11 +13,13 @@
 #define PTE_V		(1ULL << 0)
 #define PTE_RWX		(7ULL << 1)
 
-int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
+int gw_translate_path(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa,
+		      struct gw_path *path)
 {
 	unsigned mode = vsatp >> SATP_MODE_SHIFT, levels;
 	gpa_t table = (vsatp & SATP_PPN_MASK) << 12;
 
+	path->n = 0;
 	switch (mode) {
 	case 0:
 		*gpa = va;
@@ -42,6 +44,8 @@ int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
 		if (!p)
 			return -EFAULT;
 		pte = __atomic_load_n((u64 *)p, __ATOMIC_RELAXED);
+		path->pte[path->n] = (const u64 *)p;
+		path->val[path->n++] = pte;
 		if (!(pte & PTE_V))
 			return -EFAULT;
 		table = ((pte >> 10) & SATP_PPN_MASK) << 12;
@@ -55,6 +59,13 @@ int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
 		}
 	}
 	return -EFAULT;
+}
+
+int gw_translate(const struct guest_mem *m, u64 vsatp, u64 va, gpa_t *gpa)
+{
+	struct gw_path path;
+
+	return gw_translate_path(m, vsatp, va, gpa, &path);
 }
 
 static int fetch16(const struct guest_mem *m, u64 vsatp, u64 va, u16 *half)

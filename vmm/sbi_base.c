@@ -2,10 +2,16 @@
 #include "vmm/sbi.h"
 #include "vmm/vm.h"
 
+/* Out of line: the other functions need no stack frame. */
+static __attribute__((noinline)) u64 probe_ext(struct vm *vm, u64 eid)
+{
+	const struct sbi_ext *ext = sbi_find_ext(eid);
+
+	return ext && (!ext->probe || ext->probe(vm));
+}
+
 static int base_handler(struct vcpu *vcpu, struct sbi_call *call)
 {
-	const struct sbi_ext *ext;
-
 	call->error = SBI_SUCCESS;
 	switch (call->fid) {
 	case SBI_BASE_GET_SPEC_VERSION:
@@ -18,8 +24,7 @@ static int base_handler(struct vcpu *vcpu, struct sbi_call *call)
 		call->value = SBI_IMPL_VERSION;
 		break;
 	case SBI_BASE_PROBE_EXT:
-		ext = sbi_find_ext(call->args[0]);
-		call->value = ext && (!ext->probe || ext->probe(vcpu->vm));
+		call->value = probe_ext(vcpu->vm, call->args[0]);
 		break;
 	case SBI_BASE_GET_MVENDORID:
 	case SBI_BASE_GET_MARCHID:
@@ -40,4 +45,7 @@ const struct sbi_ext sbi_ext_base = {
 	.eid_end = SBI_EXT_BASE,
 	.stat = STAT_SBI_BASE,
 	.handler = base_handler,
+	.const_fids = 1ULL << SBI_BASE_GET_SPEC_VERSION | 1ULL << SBI_BASE_GET_IMPL_ID |
+		      1ULL << SBI_BASE_GET_IMPL_VERSION | 1ULL << SBI_BASE_GET_MVENDORID |
+		      1ULL << SBI_BASE_GET_MARCHID | 1ULL << SBI_BASE_GET_MIMPID,
 };

@@ -30,11 +30,6 @@ const char *const vcpu_stat_names[STAT__NR] = {
 	[STAT_IRQ_LOWER] = "irq_lower",
 };
 
-bool vm_stopping(struct vm *vm)
-{
-	return __atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) != VM_RUNNING;
-}
-
 void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status)
 {
 	bool first = false;
@@ -58,34 +53,17 @@ void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status)
 
 static int exit_none(struct vcpu *vcpu)
 {
-	vcpu_stat_inc(vcpu, STAT_EXIT_NONE);
+	vcpu_stat_inc_own(vcpu, STAT_EXIT_NONE);
 	return vm_stopping(vcpu->vm) ? VMM_STOP : VMM_RESUME;
 }
 
 static int exit_mmio(struct vcpu *vcpu)
 {
-	struct vm *vm = vcpu->vm;
 	__typeof__(vcpu->exit.mmio) *m = &vcpu->exit.mmio;
-	enum mmio_result r;
 
-	if (m->is_write) {
-		vcpu_stat_inc(vcpu, STAT_EXIT_MMIO_WRITE);
-		r = mmio_bus_write(&vm->bus, m->addr, m->len, m->data);
-	} else {
-		vcpu_stat_inc(vcpu, STAT_EXIT_MMIO_READ);
-		r = mmio_bus_read(&vm->bus, m->addr, m->len, &m->data);
-	}
-	if (r == MMIO_UNMAPPED) {
-		/* Nothing there: reads as zero, writes ignored. */
-		if (!vcpu->stat[STAT_MMIO_UNHANDLED])
-			vmm_warn("vcpu%u: %s of %u bytes at %#llx: no device there (RAZ/WI)",
-				 vcpu->id, m->is_write ? "store" : "load", m->len,
-				 (unsigned long long)m->addr);
-		vcpu_stat_inc(vcpu, STAT_MMIO_UNHANDLED);
-	} else if (r == MMIO_REFUSED) {
-		vcpu_stat_inc(vcpu, STAT_MMIO_BAD_ACCESS);
-	}
-	return vm_stopping(vm) ? VMM_STOP : VMM_RESUME;
+	if (m->is_write)
+		return vcpu_mmio_write(vcpu, m->addr, m->len, m->data);
+	return vcpu_mmio_read(vcpu, m->addr, m->len, &m->data);
 }
 
 static int exit_sbi(struct vcpu *vcpu)
@@ -94,14 +72,13 @@ static int exit_sbi(struct vcpu *vcpu)
 	struct sbi_call call = { .ext = s->ext, .fid = s->fid };
 	int r;
 
-	vcpu_stat_inc(vcpu, STAT_EXIT_SBI);
 	memcpy(call.args, s->args, sizeof(call.args));
-	r = sbi_dispatch(vcpu, &call);
-	/* A handler that restarted the hart (HSM) cleared the exit. */
-	if (vcpu->exit.reason == VMM_EXIT_SBI) {
-		s->error = call.error;
-		s->value = call.value;
-	}
+	r = vcpu_sbi_call(vcpu, &call);
+	if (r == VMM_RESTART)
+		return VMM_RESUME; /* the exit stays cleared: nothing to complete */
+	vcpu->exit.reason = VMM_EXIT_SBI;
+	s->error = call.error;
+	s->value = call.value;
 	return r;
 }
 
@@ -109,7 +86,7 @@ static int exit_system(struct vcpu *vcpu)
 {
 	__typeof__(vcpu->exit.system) *s = &vcpu->exit.system;
 
-	vcpu_stat_inc(vcpu, STAT_EXIT_SYSTEM);
+	vcpu_stat_inc_own(vcpu, STAT_EXIT_SYSTEM);
 	if (s->type == VMM_SYSTEM_RESET)
 		vm_request_stop(vcpu->vm, VM_STOP_RESET, 0);
 	else if (s->type == VMM_SYSTEM_WARM_RESET)

@@ -2,7 +2,9 @@
 /*
  * The DuVisor backend of the shared VMM core: the VM comes from the
  * DV-driver, each vCPU thread registers itself and then runs the guest with
- * HURET, handling exits in HU mode (exit.c). Interrupts are posted with
+ * HURET, handling exits in HU mode (entry.S calls exit.c's table, which
+ * calls the core's SBI and MMIO code); the run loop here only sees kicks,
+ * stops, restarts and errors. Interrupts are posted with
  * hu_vitr from whichever thread raises them (the thread registers as an I/O
  * thread the first time); a vCPU blocked in WFI sleeps on a futex that every
  * post to it bumps. The guest timer is vstimecmp (Sstc): it fires without
@@ -268,15 +270,19 @@ static int dv_map(struct vm *vm, gpa_t gpa, hva_t hva, u64 size)
 
 static int dv_vcpu_init(struct vcpu *vcpu)
 {
+	const char *fast = getenv("DUVISOR_FAST_SBI");
 	struct dv_vcpu *v;
 
 	if (posix_memalign((void **)&v, 64, sizeof(*v)))
 		return vmm_error(ENOMEM, "out of memory");
 	memset(v, 0, sizeof(*v));
 	v->vcpu = vcpu;
+	v->ctx.full = 1;
 	v->vstatus = DVEXT_HU_VSTATUS_SPVP;
 	v->need_reset = true;
 	vcpu->priv = v;
+	/* DUVISOR_FAST_SBI=0: every SBI call through the C path (for tests) */
+	dv_fast_setup(v, !fast || strcmp(fast, "0"));
 	return 0;
 }
 
@@ -370,39 +376,6 @@ static void apply_reset(struct dv_vcpu *v)
 	v->need_reset = false;
 }
 
-/* Hand the core's answer to the last exit back to the guest. */
-static void complete_exit(struct dv_vcpu *v)
-{
-	struct vmm_exit *e = &v->vcpu->exit;
-	u64 val;
-
-	switch (e->reason) {
-	case VMM_EXIT_MMIO:
-		if (!e->mmio.is_write && v->mmio.reg) {
-			unsigned bits = 8 * v->mmio.width;
-
-			val = e->mmio.data;
-			if (bits < 64) {
-				val &= (1ULL << bits) - 1;
-				if (v->mmio.sign && (val >> (bits - 1)) & 1)
-					val |= ~0ULL << bits;
-			}
-			v->ctx.gpr[v->mmio.reg] = val;
-		}
-		v->vpc += v->mmio.len;
-		break;
-	case VMM_EXIT_SBI:
-		v->ctx.gpr[10] = e->sbi.error;
-		if (e->sbi.ext > SBI_EXT_LEGACY_SHUTDOWN)
-			v->ctx.gpr[11] = e->sbi.value;
-		v->vpc += 4;
-		break;
-	default:
-		break;
-	}
-	e->reason = VMM_EXIT_NONE;
-}
-
 /* The external line, as the PLIC drives it, wins over stale posted bits. */
 static void sync_ext(struct dv_vcpu *v)
 {
@@ -420,15 +393,15 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 {
 	struct dv_vcpu *v = vcpu->priv;
 	struct vm *vm = vcpu->vm;
-	struct dv_trap t;
 	int r, err;
 
 	if ((!dv_self || dv_self->v != v) && (err = vcpu_setup(v)))
 		return err;
-	complete_exit(v);
-	if (v->need_reset)
-		apply_reset(v);
 	for (;;) {
+		if (v->need_reset)
+			apply_reset(v);
+		/* attention first: a kick or a lowered line after this sets it again */
+		__atomic_store_n(&v->ctx.attn, 0, __ATOMIC_SEQ_CST);
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
 			return 0;
 		sync_ext(v);
@@ -436,22 +409,16 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 		v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE);
 		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
 		dv_csr_write(DVEXT_CSR_HU_VSTATUS, v->vstatus);
-		dv_enter(&v->ctx);
-		t.cause = dv_csr_read(DVEXT_CSR_HU_ER);
-		t.tval = dv_csr_read(DVEXT_CSR_HU_EINFO);
-		t.gpa = dv_csr_read(DVEXT_CSR_HU_EGPA) << 2 | (t.tval & 3);
-		t.tinst = dv_csr_read(DVEXT_CSR_HU_EINST);
-		t.vpc = dv_csr_read(DVEXT_CSR_HU_VPC);
-		t.vstatus = dv_csr_read(DVEXT_CSR_HU_VSTATUS);
-		v->vpc = t.vpc;
-		v->vstatus = t.vstatus & DVEXT_HU_VSTATUS_SPVP;
-		r = dv_handle_exit(v, &t);
+		/* The guest runs, and exits are handled, until one needs us. */
+		r = dv_enter(&v->ctx);
+		if (r == DV_RESTART)
+			continue; /* the core set pc and registers (SBI HSM) */
+		v->vpc = dv_csr_read(DVEXT_CSR_HU_VPC);
+		v->vstatus = dv_csr_read(DVEXT_CSR_HU_VSTATUS) & DVEXT_HU_VSTATUS_SPVP;
 		if (r < 0)
 			return vmm_error(-r, "vcpu%u: exit cause %#llx at pc %#llx: %s", vcpu->id,
-					 (unsigned long long)t.cause, (unsigned long long)t.vpc,
-					 strerror(-r));
-		if (r == DV_CORE)
-			return 0;
+					 (unsigned long long)dv_csr_read(DVEXT_CSR_HU_ER),
+					 (unsigned long long)v->vpc, strerror(-r));
 	}
 }
 
@@ -493,6 +460,10 @@ void dv_vcpu_block(struct dv_vcpu *v)
 	futex(&v->wake_seq, FUTEX_WAIT_PRIVATE, v->entry_seq, tsp);
 out:
 	__atomic_store_n(&v->waiting, 0, __ATOMIC_RELAXED);
+	/* The exit stub enters the guest again without the run loop: this read
+	 * comes before that HURET. (Exits handled in the stub leave entry_seq
+	 * older than wake_seq; a WFI then returns at once, once.) */
+	v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE);
 }
 
 /* Wake a vCPU for a post of VS interrupt irq (its vsie bit irq - 1), or for
@@ -523,6 +494,7 @@ static void dv_vcpu_kick(struct vcpu *vcpu)
 	struct dv_vcpu *v = vcpu->priv;
 
 	__atomic_store_n(&v->kick, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_SEQ_CST); /* for the exit stub */
 	wake(v, 0);
 	if (__atomic_load_n(&v->tid, __ATOMIC_ACQUIRE))
 		syscall(SYS_tgkill, getpid(), v->tid, KICK_SIG);
@@ -543,10 +515,10 @@ static int dv_get_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 *val)
 		*val = v->vpc;
 	else if (reg == VMM_REG_MODE)
 		*val = !!(v->vstatus & DVEXT_HU_VSTATUS_SPVP);
-	else if (reg < 32)
-		*val = v->ctx.gpr[reg];
+	else if (reg > 0 && reg < 32 && (v->ctx.full || !dv_reg_lazy(reg)))
+		*val = *dv_reg(&v->ctx, reg);
 	else
-		return -EINVAL;
+		return reg > 0 && reg < 32 ? -EBUSY : -EINVAL; /* s0..s11 in the hardware */
 	return 0;
 }
 
@@ -565,10 +537,10 @@ static int dv_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
 		v->vpc = val;
 	else if (reg == VMM_REG_MODE)
 		v->vstatus = val ? DVEXT_HU_VSTATUS_SPVP : 0;
-	else if (reg < 32)
-		v->ctx.gpr[reg] = val;
+	else if (reg > 0 && reg < 32 && (v->ctx.full || !dv_reg_lazy(reg)))
+		*dv_reg(&v->ctx, reg) = val;
 	else
-		return -EINVAL;
+		return reg > 0 && reg < 32 ? -EBUSY : -EINVAL; /* s0..s11 in the hardware */
 	return 0;
 }
 
@@ -602,6 +574,8 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 		/* Another hart's hvip is out of reach: its next entry syncs it. */
 		if (self)
 			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
+		else
+			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_RELEASE); /* dv_exit() */
 		return 0;
 	case IRQ_S_SOFT:
 		if (level)
@@ -641,7 +615,10 @@ static int dv_vcpu_reset(struct vcpu *vcpu, bool boot)
 {
 	struct dv_vcpu *v = vcpu->priv;
 
-	memset(v->ctx.gpr, 0, sizeof(v->ctx.gpr));
+	/* The whole register file is new: the exit stub must not store the
+	 * s0..s11 left in the hardware over it (FULL). */
+	memset(&v->ctx, 0, offsetof(struct dv_ctx, full));
+	v->ctx.full = 1;
 	v->vpc = 0;
 	v->vstatus = DVEXT_HU_VSTATUS_SPVP;
 	__atomic_store_n(&v->ext_level, 0, __ATOMIC_RELEASE);

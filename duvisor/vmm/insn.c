@@ -9,6 +9,7 @@ static int decode32(u32 insn, struct mmio_insn *d)
 	unsigned op = insn & 0x7f, f3 = (insn >> 12) & 7;
 
 	d->len = 4;
+	d->sign = false;
 	if (op == 0x03) { /* LB LH LW LD LBU LHU LWU */
 		if (f3 == 7)
 			return -EINVAL;
@@ -81,21 +82,61 @@ static int decode16(u32 insn, struct mmio_insn *d)
 
 int mmio_decode(u32 insn, struct mmio_insn *d)
 {
-	memset(d, 0, sizeof(*d));
 	return insn_len(insn) == 4 ? decode32(insn, d) : decode16(insn & 0xffff, d);
 }
 
-int mmio_decode_tinst(u32 tinst, struct mmio_insn *d)
+/* Whether the instruction bits at the entry's host address, and every
+ * page-table entry its walk read, are what they were. */
+static bool still_valid(const struct mmio_dcache_entry *e)
 {
-	/* A transformed load/store is the 32-bit form with rs1 = 0; bit 1
-	 * clear means the original was a 16-bit instruction. */
-	bool compressed = !(tinst & 2);
-	int err;
+	u16 half[2];
 
-	if (!tinst)
+	for (unsigned i = 0; i < e->path.n; i++)
+		if (__atomic_load_n(e->path.pte[i], __ATOMIC_RELAXED) != e->path.val[i])
+			return false;
+	memcpy(half, e->where, e->d.len);
+	return (e->d.len == 2 ? half[0] : half[0] | (u32)half[1] << 16) == e->insn;
+}
+
+int mmio_dcache_decode(struct mmio_dcache *c, const struct guest_mem *m, u64 vsatp, u64 pc,
+		       struct mmio_insn *d)
+{
+	struct mmio_dcache_entry *e = &c->e[(pc >> 1) % MMIO_DCACHE_SIZE];
+	struct gw_path path;
+	gpa_t gpa;
+	hva_t p;
+	u32 insn;
+	u16 lo, hi;
+
+	if (e->where && e->pc == pc && e->vsatp == vsatp && still_valid(e)) {
+		c->hits++;
+		*d = e->d;
+		return 0;
+	}
+	c->misses++;
+	if (pc & 1 || gw_translate_path(m, vsatp, pc, &gpa, &path))
+		return -EFAULT;
+	p = gmem_ptr(m, gpa, 2);
+	if (!p)
+		return -EFAULT;
+	memcpy(&lo, p, 2);
+	insn = lo;
+	if ((lo & 3) == 3) {
+		if ((pc & 0xfff) == 0xffe) {
+			/* The second half is on the next page: decode, do not cache. */
+			if (gw_fetch(m, vsatp, pc, &insn))
+				return -EFAULT;
+			return mmio_decode(insn, d);
+		}
+		if (!gmem_ptr(m, gpa, 4))
+			return -EFAULT;
+		memcpy(&hi, p + 2, 2);
+		insn |= (u32)hi << 16;
+	}
+	if (mmio_decode(insn, d))
 		return -EINVAL;
-	err = mmio_decode(tinst | 3, d);
-	if (!err && compressed)
-		d->len = 2;
-	return err;
+	*e = (struct mmio_dcache_entry){
+		.pc = pc, .vsatp = vsatp, .where = p, .insn = insn, .d = *d, .path = path
+	};
+	return 0;
 }

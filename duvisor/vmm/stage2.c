@@ -72,27 +72,33 @@ static bool bad_gpa(gpa_t gpa)
 	return gpa >> S2_GPA_BITS;
 }
 
+u64 *s2_table(struct s2_pt *pt, gpa_t gpa, int level, int *err)
+{
+	u64 *table = pt->root;
+
+	*err = 0;
+	if (level < 0 || level >= LEVELS || bad_gpa(gpa)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	for (int l = LEVELS - 1; l > level && table; l--)
+		table = next_table(pt, &table[idx(gpa, l)], true, err);
+	return table;
+}
+
 int s2_map(struct s2_pt *pt, gpa_t gpa, hpa_t hpa, u64 size, u64 prot)
 {
 	int level = size_level(size), err = 0;
-	u64 *table = pt->root, leaf, *pte;
+	u64 *table;
 
 	if (level < 0 || (gpa | hpa) & (size - 1) || bad_gpa(gpa) || bad_gpa(gpa + size - 1) ||
 	    !(prot & S2_PTE_RWX) || (prot & ~S2_PTE_RWX) ||
 	    ((prot & S2_PTE_W) && !(prot & S2_PTE_R)) || hpa >> 56)
 		return -EINVAL;
-	for (int l = LEVELS - 1; l > level; l--) {
-		table = next_table(pt, &table[idx(gpa, l)], true, &err);
-		if (!table)
-			return err;
-	}
-	pte = &table[idx(gpa, level)];
-	/* A and D set: the hardware need not update them in the pool. */
-	leaf = ((hpa >> 12) << S2_PTE_PPN_SHIFT) | prot | S2_PTE_V | S2_PTE_U | S2_PTE_A | S2_PTE_D;
-	if (*pte & S2_PTE_V)
-		return *pte == leaf ? 0 : -EEXIST;
-	__atomic_store_n(pte, leaf, __ATOMIC_RELEASE);
-	return 0;
+	table = s2_table(pt, gpa, level, &err);
+	if (!table)
+		return err;
+	return s2_set_leaf(&table[idx(gpa, level)], hpa, prot);
 }
 
 int s2_unmap(struct s2_pt *pt, gpa_t gpa, u64 size)

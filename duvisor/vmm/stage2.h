@@ -2,11 +2,14 @@
 /*
  * Stage-2 (G-stage) page-table mechanics for Sv39x4: map, unmap and look up
  * over an allocator the caller supplies. No policy here (what to map on a
- * fault is exit.c's business) and no locking (the caller serializes
- * writers). Built for the host too, for the unit tests.
+ * fault is exit.c's business) and no locking: the caller serializes table
+ * allocation; leaves go in with a compare-and-swap. Built for the host too,
+ * for the unit tests.
  */
 #ifndef DUVISOR_STAGE2_H
 #define DUVISOR_STAGE2_H
+
+#include <errno.h>
 
 #include "vmm/types.h"
 
@@ -47,6 +50,27 @@ struct s2_pt {
  * Returns 0 (also when the same leaf is already there), -EINVAL for a bad
  * argument, -EEXIST when something else is mapped there, -ENOMEM. */
 int s2_map(struct s2_pt *pt, gpa_t gpa, hpa_t hpa, u64 size, u64 prot);
+/* The table whose entries map pages of level `level` (0: 4 KiB, 1: 2 MiB)
+ * around gpa, allocating the tables above it: NULL with *err = -EEXIST
+ * when a larger leaf covers gpa, -ENOMEM, -EFAULT or -EINVAL. Allocation
+ * must be serialized by the caller; the leaves of the table it returns may
+ * then be set concurrently with s2_set_leaf(). */
+u64 *s2_table(struct s2_pt *pt, gpa_t gpa, int level, int *err);
+/* Put a leaf (hpa aligned to its size, prot as for s2_map) into an empty
+ * entry with a compare-and-swap: 0 when the entry now holds it (also when
+ * it did already), -EEXIST when it holds something else. Inline: DuVisor's
+ * stage-2 fault path. */
+static inline int s2_set_leaf(u64 *pte, hpa_t hpa, u64 prot)
+{
+	/* A and D set: the hardware need not update them in the pool. */
+	u64 leaf = ((hpa >> 12) << S2_PTE_PPN_SHIFT) | prot | S2_PTE_V | S2_PTE_U | S2_PTE_A |
+		   S2_PTE_D,
+	    old = 0;
+
+	if (__atomic_compare_exchange_n(pte, &old, leaf, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return 0;
+	return old == leaf ? 0 : -EEXIST;
+}
 /* Remove the leaf of exactly this size at gpa: 0, or -ENOENT. Tables stay. */
 int s2_unmap(struct s2_pt *pt, gpa_t gpa, u64 size);
 /* Translate gpa: 0 and the leaf's hpa of gpa, size and prot; -ENOENT. */

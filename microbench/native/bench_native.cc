@@ -165,6 +165,71 @@ static void vmm_mmio_dispatch(benchmark::State &st)
 }
 BENCHMARK(vmm_mmio_dispatch)->Name("vmm/mmio_bus_dispatch");
 
+// Before: the bus searched its regions on every access (last hit dropped).
+static void vmm_mmio_dispatch_search(benchmark::State &st)
+{
+	if (hp_mmio_setup()) {
+		st.SkipWithError("mmio bus setup failed");
+		return;
+	}
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_mmio_read_search(0x10008000));
+}
+BENCHMARK(vmm_mmio_dispatch_search)->Name("vmm/mmio_bus_dispatch_before");
+
+// SBI extension lookup, over the ids a Linux guest uses (base, TIME, IPI,
+// RFENCE, HSM, our DVB) in turn.
+static const uint64_t sbi_ids[] = { 0x10, 0x54494d45, 0x735049, 0x52464e43, 0x48534d, 0x08445642 };
+
+static void vmm_sbi_find(benchmark::State &st)
+{
+	unsigned i = 0;
+
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_sbi_find(sbi_ids[i++ % 6]));
+}
+BENCHMARK(vmm_sbi_find)->Name("vmm/sbi_find_ext");
+
+static void vmm_sbi_find_linear(benchmark::State &st)
+{
+	unsigned i = 0;
+
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_sbi_find_linear(sbi_ids[i++ % 6]));
+}
+BENCHMARK(vmm_sbi_find_linear)->Name("vmm/sbi_find_ext_before");
+
+// The decode an MMIO exit needs: before (fetch through the guest's page
+// table, then decode), and now (htinst's form, or the decode cache).
+static void dv_decode_fetch(benchmark::State &st)
+{
+	if (hp_decode_setup()) {
+		st.SkipWithError("guest memory");
+		return;
+	}
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_decode_fetch_walk());
+}
+BENCHMARK(dv_decode_fetch)->Name("duvisor/mmio_exit_decode_before");
+
+static void dv_decode_tinst(benchmark::State &st)
+{
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_decode_tinst());
+}
+BENCHMARK(dv_decode_tinst)->Name("duvisor/mmio_exit_decode_tinst");
+
+static void dv_decode_cache(benchmark::State &st)
+{
+	if (hp_decode_setup()) {
+		st.SkipWithError("guest memory");
+		return;
+	}
+	for (auto _ : st)
+		benchmark::DoNotOptimize(hp_decode_cache());
+}
+BENCHMARK(dv_decode_cache)->Name("duvisor/mmio_exit_decode_cache_hit");
+
 static void vmm_decode(benchmark::State &st)
 {
 	// lw a0, 0(a1); sw a0, 4(a1); c.lw a0, 0(a1)
@@ -191,7 +256,24 @@ static void vmm_s2_map(benchmark::State &st)
 		}
 	st.SetItemsProcessed(st.iterations() * pages);
 }
-BENCHMARK(vmm_s2_map)->Name("duvisor/stage2_map_4k")->Arg(256);
+BENCHMARK(vmm_s2_map)->Name("duvisor/stage2_map_4k_before")->Arg(256);
+
+static void vmm_s2_map_cas(benchmark::State &st)
+{
+	const unsigned pages = static_cast<unsigned>(st.range(0));
+
+	if (hp_s2_setup(pages)) {
+		st.SkipWithError("stage-2 pool allocation failed");
+		return;
+	}
+	for (auto _ : st)
+		if (hp_s2_map_all_cas()) {
+			st.SkipWithError("s2_set_leaf failed");
+			return;
+		}
+	st.SetItemsProcessed(st.iterations() * pages);
+}
+BENCHMARK(vmm_s2_map_cas)->Name("duvisor/stage2_map_4k")->Arg(256);
 
 static void vmm_virtq(benchmark::State &st)
 {

@@ -92,6 +92,12 @@ static void classify(const struct tr_hart *h, struct span *s)
 			enum phase p = m == TR_HU  ? PH_HANDLING
 				       : m == TR_M ? PH_FIRMWARE
 						   : PH_KERNEL;
+
+			/* marks split HU: stub, handling, HURET path */
+			if (m == TR_HU && h->marked)
+				p = h->iv_mark[i] == 0		     ? PH_EXIT
+				    : h->iv_mark[i] == TR_MARK_ENTRY ? PH_ENTRY
+								     : PH_HANDLING;
 			s->ph[p] += h->iv_cyc[i];
 		}
 	}
@@ -101,7 +107,9 @@ static void classify(const struct tr_hart *h, struct span *s)
 
 static void add_interval(struct tr_hart *h, enum tr_mode m, uint64_t cyc)
 {
-	if (h->niv > 0 && h->iv_mode[h->niv - 1] == m) {
+	unsigned char mark = h->mark > 255 ? 255 : (unsigned char)h->mark;
+
+	if (h->niv > 0 && h->iv_mode[h->niv - 1] == m && h->iv_mark[h->niv - 1] == mark) {
 		h->iv_cyc[h->niv - 1] += cyc; /* e.g. split by a pend record */
 		return;
 	}
@@ -111,6 +119,7 @@ static void add_interval(struct tr_hart *h, enum tr_mode m, uint64_t cyc)
 		return;
 	}
 	h->iv_mode[h->niv] = m;
+	h->iv_mark[h->niv] = mark;
 	h->iv_cyc[h->niv] = cyc;
 	h->niv++;
 }
@@ -147,6 +156,11 @@ int tr_feed(struct tr_state *st, const struct tr_rec *r, struct span *out)
 		h->cause = r->cause;
 		h->irq = r->irq;
 		h->niv = 0;
+		h->mark = 0;
+		h->marked = 0;
+	} else if (h->in_span && !strcmp(r->event, "mark")) {
+		h->mark = r->cause;
+		h->marked = 1;
 	} else if (tr_is_v(r->to) && !tr_is_v(r->from)) {
 		if (h->in_span) {
 			out->hart = r->hart;

@@ -4,7 +4,10 @@
  * (x-dvext-trace, docs/dv-ext.md): every stretch of a hart outside V
  * between a transition out of V and the next one back into V is one "span"
  * (one VM exit); the cycles between consecutive records are attributed to
- * the mode the hart was in. docs/methodology.md defines the phases.
+ * the mode the hart was in. Within HU, "mark" records (the HINT DuVisor
+ * executes at the end of its exit stub and at the start of its HURET path)
+ * split that time into exit, handling and entry. docs/methodology.md defines
+ * the phases.
  */
 #ifndef BENCH_PHASES_H
 #define BENCH_PHASES_H
@@ -17,7 +20,7 @@ enum tr_mode { TR_M, TR_HS, TR_HU, TR_U, TR_VS, TR_VU, TR_NMODES, TR_BAD = -1 };
 struct tr_rec {
 	unsigned hart;
 	uint64_t seq, cycle;
-	char event[16]; /* trap exit sret mret huret pend */
+	char event[16]; /* trap exit sret mret huret pend mark */
 	enum tr_mode from, to;
 	unsigned cause;
 	int irq;
@@ -38,9 +41,12 @@ enum span_kind {
 
 enum phase {
 	PH_GUEST,    /* V: from the last entry into V to this exit (loop, trapping insn) */
-	PH_EXIT,     /* SPAN_USER: kernel from the exit to the return to the VMM */
-	PH_HANDLING, /* SPAN_USER: VMM (U, with its syscalls); SPAN_HU: HU */
-	PH_ENTRY,    /* SPAN_USER: kernel from the VMM's last trap (KVM_RUN) into V */
+	PH_EXIT,     /* SPAN_USER: kernel from the exit to the return to the VMM;
+		      * SPAN_HU with marks: HU before the first mark (exit stub) */
+	PH_HANDLING, /* SPAN_USER: VMM (U, with its syscalls); SPAN_HU: HU (with
+		      * marks: from the exit-stub mark to the last entry mark) */
+	PH_ENTRY,    /* SPAN_USER: kernel from the VMM's last trap (KVM_RUN) into V;
+		      * SPAN_HU with marks: HU after the entry mark (HURET path) */
 	PH_KERNEL,   /* SPAN_KERNEL: all HS; SPAN_HU: HS inside the span */
 	PH_FIRMWARE, /* M inside a SPAN_KERNEL or SPAN_HU span */
 	PH_TOTAL,    /* the span, guest excluded */
@@ -72,10 +78,17 @@ struct tr_hart {
 	uint64_t guest;
 	unsigned cause;
 	int irq;
+	unsigned mark; /* the last mark in this span (0: none yet) */
+	int marked;    /* the span has marks */
 	unsigned niv;
 	enum tr_mode iv_mode[SPAN_MAX_IV];
+	unsigned char iv_mark[SPAN_MAX_IV];
 	uint64_t iv_cyc[SPAN_MAX_IV];
 };
+
+/* The marks DuVisor's exit stub executes (duvisor/vmm/ctx.h). */
+#define TR_MARK_EXIT  1 /* end of the exit stub */
+#define TR_MARK_ENTRY 2 /* start of the HURET path */
 
 struct tr_state {
 	struct tr_hart h[TR_MAX_HARTS];

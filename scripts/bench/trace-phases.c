@@ -166,17 +166,21 @@ int main(int argc, char **argv)
 			sys, bench, n, min);
 		return 1;
 	}
-	static const int shown[3][PH_N] = {
+	static const int shown[3][PH_N + 1] = {
 		[SPAN_KERNEL] = { PH_GUEST, PH_KERNEL, PH_FIRMWARE, PH_TOTAL, -1 },
 		[SPAN_USER] = { PH_GUEST, PH_EXIT, PH_HANDLING, PH_ENTRY, PH_TOTAL, -1 },
-		[SPAN_HU] = { PH_GUEST, PH_HANDLING, PH_KERNEL, PH_FIRMWARE, PH_TOTAL, -1 },
+		[SPAN_HU] = { PH_GUEST, PH_EXIT, PH_HANDLING, PH_ENTRY, PH_KERNEL, PH_FIRMWARE,
+			      PH_TOTAL, -1 },
 	};
 	for (int j = 0; j < PH_N && shown[kind][j] >= 0; j++) {
 		int p = shown[kind][j];
 		uint64_t med = phases_median(v[p], n);
 
-		if ((p == PH_FIRMWARE || (p == PH_KERNEL && kind == SPAN_HU)) && med == 0)
-			continue; /* only when the exit usually has it */
+		if ((p == PH_FIRMWARE ||
+		     (kind == SPAN_HU && p != PH_HANDLING && p != PH_GUEST && p != PH_TOTAL)) &&
+		    med == 0)
+			continue; /* only when the exit usually has it (HU: exit, entry with marks)
+				   */
 		printf("%s,%s,%s,trace,%s,%zu,1,%" PRIu64 ",cycles,%s,%s,%s,%s,%s\n", sys, bench,
 		       p == PH_TOTAL ? "span" : phase_name[p], prof, n, med, quantum, harts, vcpus,
 		       dvext, source);

@@ -63,6 +63,27 @@ baremetal() {
 	t "$([ $rc = 0 ] && has /tmp/bm4.log "DVTEST: ok harts: 3 harts ran" && echo 0)" \
 		"bare metal (raw), 4 vCPUs: HSM starts harts 1-3, posted IPIs reach hart 0, clean exit (status $rc)"
 
+	# registers across exits: the exit stub's fast path (SBI base) and the C
+	# path (DUVISOR_FAST_SBI=0) give the same answers and the same counts
+	for fast in 1 0; do
+		DUVISOR_FAST_SBI=$fast $VMM --kernel $G/selftest.elf --append "regs=1" --stats \
+			>/tmp/rg$fast.log 2>/tmp/rg$fast.err
+		echo $? >/tmp/rg$fast.rc
+		show /tmp/rg$fast.log
+	done
+	for fast in 1 0; do
+		rc=$(cat /tmp/rg$fast.rc)
+		t "$([ "$rc" = 0 ] && ! has /tmp/rg$fast.log "DVTEST: FAIL" && [ "$(grep -c 'DVTEST: ok regs:' /tmp/rg$fast.log)" = 8 ] && echo 0)" \
+			"registers across exits (DUVISOR_FAST_SBI=$fast): SBI base answers, s-registers to and from devices, everything else kept (status $rc)"
+	done
+	grep '^stats: \(exit_sbi\|sbi_base\|exit_mmio\) ' /tmp/rg1.err >/tmp/rg1.cnt
+	grep '^stats: \(exit_sbi\|sbi_base\|exit_mmio\) ' /tmp/rg0.err >/tmp/rg0.cnt
+	sed -n 's/.* hu_exit_ecall=\([0-9]*\) .*/hu_exit_ecall \1/p' /tmp/rg1.err >>/tmp/rg1.cnt
+	sed -n 's/.* hu_exit_ecall=\([0-9]*\) .*/hu_exit_ecall \1/p' /tmp/rg0.err >>/tmp/rg0.cnt
+	sed 's/^/counts| /' /tmp/rg1.cnt
+	t "$([ "$(wc -l </tmp/rg1.cnt)" = 4 ] && cmp -s /tmp/rg1.cnt /tmp/rg0.cnt && echo 0)" \
+		"the exit stub's SBI fast path counts what the C path counts (exit_sbi, sbi_base, exit_mmio, hu_exit_ecall)"
+
 	n=1000
 	$LIMIT $VMM --kernel $G/selftest.elf --append "mmio=$n" --stats >/tmp/st.log 2>/tmp/st.err
 	rc=$?

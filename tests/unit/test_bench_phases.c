@@ -141,6 +141,44 @@ static void duvisor_spans(void **state)
 	assert_int_equal(s[1].ph[PH_TOTAL], 400);
 }
 
+/* DuVisor's marks split HU into exit stub, handling and HURET path, also
+ * around a kernel stretch; a mark outside a span changes nothing. */
+static void duvisor_marks(void **state)
+{
+	static const char *const t[] = {
+		"0,1,100,huret,HU,VS,0,0,0x80000000",
+		"0,2,101,mark,VS,VS,1,0,0x80000004",	     /* not in a span */
+		"0,3,105,exit,VS,HU,10,0,0x3f000",	     /* guest 5 */
+		"0,4,130,mark,HU,HU,1,0,0x3f060",	     /* exit stub 25 */
+		"0,5,170,mark,HU,HU,2,0,0x3f070",	     /* handling 40 */
+		"0,6,192,huret,HU,VS,0,0,0x80000e0c",	     /* entry 22 */
+		"0,7,200,exit,VS,HU,21,0,0x3f000",	     /* guest 8 */
+		"0,8,227,mark,HU,HU,1,0,0x3f060",	     /* exit stub 27 */
+		"0,9,250,trap,HU,HS,9,1,0xffffffff80002d14", /* HU 23 */
+		"0,10,450,sret,HS,HU,0,0,0x3f100",	     /* kernel 200 */
+		"0,11,500,mark,HU,HU,2,0,0x3f070",	     /* HU 50 more handling */
+		"0,12,525,huret,HU,VS,0,0,0x80000e20",	     /* entry 25 */
+		NULL,
+	};
+	struct tr_state st;
+	struct span s[4];
+
+	(void)state;
+	tr_init(&st);
+	assert_int_equal(feed(&st, t, s, 4), 2);
+	assert_int_equal(s[0].kind, SPAN_HU);
+	assert_int_equal(s[0].ph[PH_GUEST], 5);
+	assert_int_equal(s[0].ph[PH_EXIT], 25);
+	assert_int_equal(s[0].ph[PH_HANDLING], 40);
+	assert_int_equal(s[0].ph[PH_ENTRY], 22);
+	assert_int_equal(s[0].ph[PH_TOTAL], 87);
+	assert_int_equal(s[1].ph[PH_EXIT], 27);
+	assert_int_equal(s[1].ph[PH_HANDLING], 73);
+	assert_int_equal(s[1].ph[PH_KERNEL], 200);
+	assert_int_equal(s[1].ph[PH_ENTRY], 25);
+	assert_int_equal(s[1].ph[PH_TOTAL], 325);
+}
+
 /* An exit whose entry into V the ring dropped is not counted; a hart
  * whose stamps go back restarts. */
 static void partial(void **state)
@@ -179,8 +217,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse),	 cmocka_unit_test(kvm_spans),
-		cmocka_unit_test(duvisor_spans), cmocka_unit_test(partial),
-		cmocka_unit_test(median),
+		cmocka_unit_test(duvisor_spans), cmocka_unit_test(duvisor_marks),
+		cmocka_unit_test(partial),	 cmocka_unit_test(median),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

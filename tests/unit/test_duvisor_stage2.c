@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Stage-2 mechanics (duvisor/vmm/stage2.c) over a fake pool; MMIO decode
- * and the guest page-table walk (duvisor/vmm/insn.c). */
+/* Stage-2 mechanics (duvisor/vmm/stage2.c) over a fake pool; MMIO decode,
+ * the decode cache and the guest page-table walk (duvisor/vmm/insn.c). */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -281,6 +282,248 @@ static void guest_walk(void **state)
 	assert_int_equal(gw_translate(&m, 5ULL << 60, 0, &gpa), -EFAULT); /* unknown mode */
 }
 
+/* ---- table + compare-and-swap leaves (DuVisor's fault path) ---- */
+
+static void table_and_cas_leaf(void **state)
+{
+	struct fx *f = *state;
+	u64 *t, *t2, prot;
+	hpa_t hpa;
+	int err;
+
+	t = s2_table(&f->pt, 0x80201000, 0, &err);
+	assert_non_null(t);
+	assert_int_equal(err, 0);
+	assert_int_equal(f->pool.allocs, 2); /* level 1 and level 0 */
+	/* the same region: the same table, nothing allocated */
+	t2 = s2_table(&f->pt, 0x803ff000, 0, &err);
+	assert_ptr_equal(t, t2);
+	assert_int_equal(f->pool.allocs, 2);
+	assert_int_equal(s2_set_leaf(&t[1], 0x900001000ULL, S2_PTE_RWX), 0);
+	assert_int_equal(s2_lookup(&f->pt, 0x80201234, &hpa, NULL, &prot), 0);
+	assert_int_equal(hpa, 0x900001234ULL);
+	assert_int_equal(prot, S2_PTE_RWX);
+	/* the same leaf again (another vCPU was first): fine; another: refused */
+	assert_int_equal(s2_set_leaf(&t[1], 0x900001000ULL, S2_PTE_RWX), 0);
+	assert_int_equal(s2_set_leaf(&t[1], 0x900002000ULL, S2_PTE_RWX), -EEXIST);
+	/* a megapage above: no 4 KiB table under it */
+	assert_int_equal(s2_map(&f->pt, 0x80600000, 0x900600000ULL, SZ_2M, S2_PTE_RWX), 0);
+	assert_null(s2_table(&f->pt, 0x80601000, 0, &err));
+	assert_int_equal(err, -EEXIST);
+	assert_null(s2_table(&f->pt, 1ULL << 41, 0, &err));
+	assert_int_equal(err, -EINVAL);
+}
+
+struct race {
+	u64 *pte;
+	int result;
+};
+
+static void *race_leaf(void *arg)
+{
+	struct race *r = arg;
+
+	r->result = s2_set_leaf(r->pte, 0x900005000ULL, S2_PTE_RWX);
+	return NULL;
+}
+
+/* vCPUs faulting on one page at once: both see success, one leaf. */
+static void cas_race(void **state)
+{
+	struct fx *f = *state;
+	struct race r[4];
+	pthread_t t[4];
+	u64 *table;
+	hpa_t hpa;
+	int err;
+
+	table = s2_table(&f->pt, 0x80005000, 0, &err);
+	for (int round = 0; round < 200; round++) {
+		table[5] = 0;
+		for (int i = 0; i < 4; i++) {
+			r[i].pte = &table[5];
+			pthread_create(&t[i], NULL, race_leaf, &r[i]);
+		}
+		for (int i = 0; i < 4; i++) {
+			pthread_join(t[i], NULL);
+			assert_int_equal(r[i].result, 0);
+		}
+	}
+	assert_int_equal(s2_lookup(&f->pt, 0x80005000, &hpa, NULL, NULL), 0);
+	assert_int_equal(hpa, 0x900005000ULL);
+}
+
+/* ---- the MMIO decode cache ---- */
+
+struct gfx {
+	u8 *ram;
+	struct guest_mem m;
+	u64 satp;
+	u64 *l0;
+};
+
+#define G_RAM 0x80000000ULL
+#define G_VA  0xffffffc000003000ULL /* -> GPA 0x80004000 */
+
+/* An Sv39 table in guest RAM: G_VA's page at GPA 0x80004000. */
+static void guest_setup(struct gfx *g)
+{
+	u64 *root, *l1;
+
+	g->ram = aligned_alloc(4096, 0x10000);
+	memset(g->ram, 0, 0x10000);
+	g->m = (struct guest_mem){ .base = G_RAM, .size = 0x10000, .hva = g->ram };
+	root = (u64 *)g->ram;
+	l1 = (u64 *)(g->ram + 0x1000);
+	g->l0 = (u64 *)(g->ram + 0x2000);
+	g->satp = (8ULL << 60) | (G_RAM >> 12);
+	root[256] = ((0x80001000ULL >> 12) << 10) | 1;
+	l1[0] = ((0x80002000ULL >> 12) << 10) | 1;
+	g->l0[3] = ((0x80004000ULL >> 12) << 10) | 0xcf;
+	g->l0[4] = ((0x80005000ULL >> 12) << 10) | 0xcf;
+}
+
+static void put(struct gfx *g, gpa_t gpa, u32 insn, unsigned len)
+{
+	memcpy(g->ram + (gpa - G_RAM), &insn, len);
+}
+
+static void dcache_hits_and_misses(void **state)
+{
+	struct mmio_dcache c;
+	struct mmio_insn d;
+	struct gfx g;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	guest_setup(&g);
+	put(&g, 0x80004010, 0x0007a503, 4); /* lw a0, 0(a5) */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.misses, 1);
+	assert_int_equal(d.width, 4);
+	assert_int_equal(d.reg, 10);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 1);
+	assert_int_equal(d.width, 4);
+	assert_false(d.is_write);
+	/* another pc in the same slot (8 entries by pc >> 1) replaces it */
+	put(&g, 0x80004020, 0x00b7a023, 4); /* sw a1, 0(a5) */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x20, &d), 0);
+	assert_true(d.is_write);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.misses, 3);
+	/* the same pc under another vsatp: a miss (and here no mapping) */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, G_VA + 0x10, &d), -EFAULT);
+	assert_int_equal(c.misses, 4);
+	/* not a load or store: refused, not cached */
+	put(&g, 0x80004030, 0x00000013, 4);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x30, &d), -EINVAL);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x30, &d), -EINVAL);
+	assert_int_equal(c.hits, 1);
+	free(g.ram);
+}
+
+/* Self-modifying guest code: a changed instruction at a cached pc is decoded
+ * afresh, because a hit needs the same bits at the same host address. */
+static void dcache_self_modifying_code(void **state)
+{
+	struct mmio_dcache c;
+	struct mmio_insn d;
+	struct gfx g;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	guest_setup(&g);
+	put(&g, 0x80004010, 0x0007a503, 4); /* lw a0 */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	put(&g, 0x80004010, 0x0007b583, 4); /* ld a1 */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 0);
+	assert_int_equal(d.width, 8);
+	assert_int_equal(d.reg, 11);
+	/* only the upper half changed (same low half: same length) */
+	put(&g, 0x80004010, 0x0047b583, 4); /* ld a1, 4(a5) */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 0);
+	/* now a compressed store at the same pc */
+	put(&g, 0x80004010, 0xc398, 2); /* c.sw a4, 0(a5) */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_true(d.is_write);
+	assert_int_equal(d.len, 2);
+	assert_int_equal(d.reg, 14);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 1);
+	/* and something that is no load or store any more */
+	put(&g, 0x80004010, 0x0001, 2); /* c.nop */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), -EINVAL);
+	free(g.ram);
+}
+
+/* The guest remaps the page of a cached pc: its page-table entry changed,
+ * so the cached decode (of the old page's bits) is not used. */
+static void dcache_remapped_page(void **state)
+{
+	struct mmio_dcache c;
+	struct mmio_insn d;
+	struct gfx g;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	guest_setup(&g);
+	put(&g, 0x80004010, 0x0007a503, 4); /* lw a0 in the old page */
+	put(&g, 0x80005010, 0x00b7a023, 4); /* sw a1 in the new one */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_false(d.is_write);
+	g.l0[3] = ((0x80005000ULL >> 12) << 10) | 0xcf; /* G_VA -> 0x80005000 */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_true(d.is_write);
+	assert_int_equal(c.hits, 0);
+	/* an upper level changed (the same leaf value elsewhere): a miss too */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 1);
+	((u64 *)(g.ram + 0x1000))[0] |= 1ULL << 9; /* a software bit of the L1 entry */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), 0);
+	assert_int_equal(c.hits, 1);
+	/* unmapped: a failed fetch, whatever was cached */
+	g.l0[3] = 0;
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0x10, &d), -EFAULT);
+	free(g.ram);
+}
+
+static void dcache_page_crossing_and_bare(void **state)
+{
+	struct mmio_dcache c;
+	struct mmio_insn d;
+	struct gfx g;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	guest_setup(&g);
+	/* a 4-byte instruction across two pages: decoded, never cached */
+	put(&g, 0x80004ffe, 0xa503, 2);
+	put(&g, 0x80005000, 0x0007, 2);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0xffe, &d), 0);
+	assert_int_equal(d.reg, 10);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0xffe, &d), 0);
+	assert_int_equal(c.hits, 0);
+	/* its second page changes: seen */
+	put(&g, 0x80005000, 0x0047, 2);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, g.satp, G_VA + 0xffe, &d), 0);
+	/* Bare mode: no walk, the bits still checked */
+	put(&g, 0x80000100, 0x0007a503, 4);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, 0x80000100, &d), 0);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, 0x80000100, &d), 0);
+	assert_int_equal(c.hits, 1);
+	put(&g, 0x80000100, 0x0007c503, 4); /* lbu a0 */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, 0x80000100, &d), 0);
+	assert_int_equal(d.width, 1);
+	assert_int_equal(c.hits, 1);
+	/* odd pc, pc outside RAM */
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, 0x80000101, &d), -EFAULT);
+	assert_int_equal(mmio_dcache_decode(&c, &g.m, 0, 0x40000000, &d), -EFAULT);
+	free(g.ram);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,8 +536,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pool_exhausted, setup, teardown),
 		cmocka_unit_test_setup_teardown(corrupt_entry_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(clear_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(table_and_cas_leaf, setup, teardown),
+		cmocka_unit_test_setup_teardown(cas_race, setup, teardown),
 		cmocka_unit_test(decode_loads_stores),
 		cmocka_unit_test(guest_walk),
+		cmocka_unit_test(dcache_hits_and_misses),
+		cmocka_unit_test(dcache_self_modifying_code),
+		cmocka_unit_test(dcache_remapped_page),
+		cmocka_unit_test(dcache_page_crossing_and_bare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

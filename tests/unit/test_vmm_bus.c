@@ -122,12 +122,46 @@ static void full_bus(void **state)
 	assert_null(mmio_bus_find(&bus, 0x1000 * (MMIO_MAX_REGIONS + 1), 4));
 }
 
+/* The last-hit cache: a run of accesses to one device skips the search;
+ * an access elsewhere, or one the cached device cannot take, is right. */
+static void last_hit_cache(void **state)
+{
+	struct mmio_bus bus = { 0 };
+	struct reg_dev a = { 0 }, b = { 0 };
+	u64 v;
+
+	assert_int_equal(mmio_bus_register(&bus, 0x1000, 0x100, "a", &ops, &a), 0);
+	assert_int_equal(mmio_bus_register(&bus, 0x2000, 0x100, "b", &ops, &b), 0);
+	assert_null(bus.last);
+	assert_int_equal(mmio_bus_read(&bus, 0x2010, 4, &v), MMIO_OK);
+	assert_ptr_equal(bus.last, &bus.regions[1]);
+	assert_int_equal(mmio_bus_read(&bus, 0x20fc, 4, &v), MMIO_OK);
+	assert_int_equal(b.reads, 2);
+	assert_int_equal(b.last_off, 0xfc);
+	/* below and above the cached region: found by the search */
+	assert_int_equal(mmio_bus_write(&bus, 0x1008, 1, 7), MMIO_OK);
+	assert_int_equal(a.writes, 1);
+	assert_ptr_equal(bus.last, &bus.regions[0]);
+	assert_int_equal(mmio_bus_read(&bus, 0x2100, 4, &v), MMIO_UNMAPPED);
+	assert_int_equal(mmio_bus_read(&bus, 0x0ff0, 4, &v), MMIO_UNMAPPED);
+	assert_ptr_equal(bus.last, &bus.regions[0]); /* a miss does not replace it */
+	/* straddling the end of the cached region: refused, not cut short */
+	assert_int_equal(mmio_bus_read(&bus, 0x10fe, 4, &v), MMIO_UNMAPPED);
+	assert_int_equal(a.reads, 0);
+	/* registering moves regions: the cache is dropped */
+	assert_int_equal(mmio_bus_register(&bus, 0x0800, 0x100, "c", &ops, &b), 0);
+	assert_null(bus.last);
+	assert_int_equal(mmio_bus_write(&bus, 0x1008, 1, 9), MMIO_OK);
+	assert_int_equal(a.writes, 2);
+	assert_int_equal(a.last_val, 9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(register_and_route), cmocka_unit_test(unmapped_and_straddling),
 		cmocka_unit_test(refused_reads_zero), cmocka_unit_test(overlaps_rejected),
-		cmocka_unit_test(full_bus),
+		cmocka_unit_test(full_bus),	      cmocka_unit_test(last_hit_cache),
 	};
 
 	return cmocka_run_group_tests_name("vmm_bus", tests, NULL, NULL);

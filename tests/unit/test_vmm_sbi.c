@@ -3,6 +3,7 @@
  * and fabricated exits: no hypervisor needed. */
 #include "fake.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -524,6 +525,80 @@ static void system_exit(void **state)
 	assert_int_equal(vm->status, 0);
 }
 
+/* The switch on the extension id finds what each extension's id range says. */
+static void find_by_id(void **state)
+{
+	for (unsigned i = 0; i < sbi_ext_table_size; i++) {
+		const struct sbi_ext *e = sbi_ext_table[i];
+
+		assert_ptr_equal(sbi_find_ext(e->eid_start), e);
+		assert_ptr_equal(sbi_find_ext(e->eid_end), e);
+		if (e->eid_end > e->eid_start)
+			assert_ptr_equal(sbi_find_ext(e->eid_start + 1), e);
+		for (unsigned j = 0; j < sbi_ext_table_size; j++)
+			if (j != i)
+				assert_true(e->eid_end < sbi_ext_table[j]->eid_start ||
+					    e->eid_start > sbi_ext_table[j]->eid_end);
+	}
+	assert_null(sbi_find_ext(SBI_EXT_LEGACY_SHUTDOWN + 1));
+	assert_null(sbi_find_ext(SBI_EXT_BASE + 1));
+	assert_null(sbi_find_ext(0x0a000000));
+	assert_null(sbi_find_ext(~0ULL));
+}
+
+/* The backends' entry: counts, works in place, tells a restart apart. */
+static void vcpu_call(void **state)
+{
+	struct vcpu *v = &vm->vcpus[0];
+	struct sbi_call c = call(SBI_EXT_DVB, SBI_DVB_NOP, 77, 0, 0);
+
+	assert_int_equal(vcpu_sbi_call(v, &c), VMM_RESUME);
+	assert_int_equal(c.error, 0);
+	assert_int_equal(c.value, 77);
+	assert_int_equal(v->stat[STAT_EXIT_SBI], 1);
+	assert_int_equal(v->stat[STAT_SBI_DVB], 1);
+	assert_int_equal(v->exit.reason, VMM_EXIT_NONE);
+	c = call(SBI_EXT_DVB, SBI_DVB_EXIT, 0, 0, 0);
+	assert_int_equal(vcpu_sbi_call(v, &c), VMM_STOP);
+	assert_int_equal(v->stat[STAT_EXIT_SBI], 2);
+}
+
+/* Constant calls: the handler's own answer, no counting; others refused. */
+static void const_calls(void **state)
+{
+	const struct sbi_ext *ext = NULL;
+	struct sbi_call c = call(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0);
+	unsigned n = 0;
+
+	assert_int_equal(sbi_const_call(&vm->vcpus[0], &c, &ext), 0);
+	assert_ptr_equal(ext, &sbi_ext_base);
+	assert_int_equal(c.error, 0);
+	assert_int_equal(c.value, SBI_SPEC_VERSION);
+	c = call(SBI_EXT_BASE, SBI_BASE_GET_IMPL_ID, 0, 0, 0);
+	assert_int_equal(sbi_const_call(&vm->vcpus[0], &c, &ext), 0);
+	assert_int_equal(c.value, SBI_IMPL_ID);
+	c = call(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, SBI_EXT_HSM, 0, 0);
+	assert_int_equal(sbi_const_call(&vm->vcpus[0], &c, &ext), -ENOENT);
+	c = call(SBI_EXT_DVB, SBI_DVB_NOP, 0, 0, 0);
+	assert_int_equal(sbi_const_call(&vm->vcpus[0], &c, &ext), -ENOENT);
+	c = call(SBI_EXT_BASE, 99, 0, 0, 0);
+	assert_int_equal(sbi_const_call(&vm->vcpus[0], &c, &ext), -ENOENT);
+	for (unsigned s = 0; s < STAT__NR; s++)
+		n += vm->vcpus[0].stat[s];
+	assert_int_equal(n, 0);
+	/* each constant function answers the same through dispatch */
+	for (u64 f = 0; f < 64; f++) {
+		struct sbi_call a = call(SBI_EXT_BASE, f, 0, 0, 0), b = a;
+
+		if (!(sbi_ext_base.const_fids & (1ULL << f)))
+			continue;
+		assert_int_equal(sbi_const_call(&vm->vcpus[0], &a, &ext), 0);
+		run(&b);
+		assert_int_equal(a.error, b.error);
+		assert_int_equal(a.value, b.value);
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -551,6 +626,9 @@ int main(void)
 		T(exits),
 		T(system_exit),
 		T(system_warm_reset),
+		T(find_by_id),
+		T(vcpu_call),
+		T(const_calls),
 	};
 
 	return cmocka_run_group_tests_name("vmm_sbi", tests, NULL, NULL);

@@ -19,6 +19,11 @@
  *              with stval = the address (KVM stops the VM at the load: EIO)
  *   fetchmmio=1   call into the test device: the guest must get an
  *              instruction access fault (KVM stops the VM: EOPNOTSUPP)
+ *   regs=1     registers across exits: MMIO loads and stores to and from
+ *              s-registers (which DuVisor's exit stub leaves in the hardware),
+ *              compressed and sign-extending ones, every other register kept
+ *              across an MMIO exit and across SBI base calls (DuVisor answers
+ *              those in its exit stub), the base calls' answers
  *   reset=1    end with an SBI system reset (cold reboot) instead of an exit
  *   exit=K     exit with status K after the checks (default: failures)
  */
@@ -44,6 +49,105 @@ static void test_mmio(uint64_t n)
 	dv_check(bad == 0, "mmio: %llu loads from the test device read %#x", (unsigned long long)n,
 		 DV_TEST_READ_VALUE);
 	dv_result("selftest-mmio", "", n, n ? (dv_rdcycle() - t0) / n : 0, "cycles");
+}
+
+/* ---- registers across exits (regs=1) ---- */
+
+/* Set t0-t6, a2-a5 and s2-s11 to known values, run OP, OR into bad every
+ * difference afterwards. OP may use a0, a1, a6, a7, s0 and s1. */
+#define SET_REGS                                                                      \
+	"li t0, 0x101\n li t1, 0x102\n li t2, 0x103\n li t3, 0x104\n li t4, 0x105\n"  \
+	"li t5, 0x106\n li t6, 0x107\n li a2, 0x202\n li a3, 0x203\n li a4, 0x204\n"  \
+	"li a5, 0x205\n li s2, 0x302\n li s3, 0x303\n li s4, 0x304\n li s5, 0x305\n"  \
+	"li s6, 0x306\n li s7, 0x307\n li s8, 0x308\n li s9, 0x309\n li s10, 0x30a\n" \
+	"li s11, 0x30b\n"
+#define CHK(r, v) "addi " #r ", " #r ", -" #v "\n or %[bad], %[bad], " #r "\n"
+#define CHECK_REGS                                                                                 \
+	"li %[bad], 0\n" CHK(t0, 0x101) CHK(t1, 0x102) CHK(t2, 0x103) CHK(t3, 0x104)               \
+		CHK(t4, 0x105) CHK(t5, 0x106) CHK(t6, 0x107) CHK(a2, 0x202) CHK(a3, 0x203)         \
+			CHK(a4, 0x204) CHK(a5, 0x205) CHK(s2, 0x302) CHK(s3, 0x303) CHK(s4, 0x304) \
+				CHK(s5, 0x305) CHK(s6, 0x306) CHK(s7, 0x307) CHK(s8, 0x308)        \
+					CHK(s9, 0x309) CHK(s10, 0x30a) CHK(s11, 0x30b)
+#define REG_CLOBBERS                                                                              \
+	"t0", "t1", "t2", "t3", "t4", "t5", "t6", "a2", "a3", "a4", "a5", "s2", "s3", "s4", "s5", \
+		"s6", "s7", "s8", "s9", "s10", "s11", "memory"
+
+/* An SBI base call with every other register set: its answer; *bad the
+ * registers it changed. */
+static struct sbiret base_call_keeps(unsigned long fid, unsigned long *bad)
+{
+	register unsigned long a0 __asm__("a0") = 0x55, a1 __asm__("a1") = 0x66;
+	register unsigned long a6 __asm__("a6") = fid, a7 __asm__("a7") = SBI_EXT_BASE;
+	unsigned long b;
+
+	__asm__ volatile(SET_REGS "ecall\n" CHECK_REGS
+			 : [bad] "=&r"(b), "+r"(a0), "+r"(a1)
+			 : "r"(a6), "r"(a7)
+			 : REG_CLOBBERS);
+	*bad = b;
+	return (struct sbiret){ (long)a0, (long)a1 };
+}
+
+static void test_regs(void)
+{
+	static const struct {
+		unsigned long fid, value;
+	} base[] = { { 0, 0x01000000 }, { 1, 0x4456 }, { 2, 1 }, { 4, 0 }, { 5, 0 }, { 6, 0 } };
+	const char *vmm = dv_chosen("duvisor,vmm");
+	unsigned long bad, v, w;
+	unsigned ok = 0, same = 0;
+
+	/* the base calls DuVisor answers in its exit stub, and their answers */
+	for (unsigned i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		struct sbiret r = base_call_keeps(base[i].fid, &bad);
+
+		ok += r.error == 0 && !bad;
+		same += (unsigned long)r.value == base[i].value;
+	}
+	dv_check(ok == 6,
+		 "regs: SBI base functions 0-2, 4-6 answer and keep every other register "
+		 "(%u of 6)",
+		 ok);
+	/* KVM answers base in the kernel, with its own ids */
+	if (!vmm || strcmp(vmm, "kvm"))
+		dv_check(same == 6,
+			 "regs: SBI base answers are the VMM core's (spec 1.0, impl 0x4456, "
+			 "version 1, "
+			 "ids 0): %u of 6",
+			 same);
+	base_call_keeps(3, &bad); /* probe: the C path */
+	dv_check(!bad, "regs: SBI base probe keeps every other register");
+	/* lw into s1 (the handler asks for s0-s11), others kept */
+	__asm__ volatile(SET_REGS ".option push\n .option norvc\n li s1, 0\n lw s1, 0(%[dev])\n"
+				  ".option pop\n mv %[v], s1\n" CHECK_REGS
+			 : [bad] "=&r"(bad), [v] "=&r"(v)
+			 : [dev] "r"(DV_TEST_BASE)
+			 : REG_CLOBBERS, "s1");
+	dv_check(v == DV_TEST_READ_VALUE && !bad, "regs: lw s1 from a device: %#lx, others kept",
+		 v);
+	/* lw into a0 (saved by the stub), s-registers kept */
+	__asm__ volatile(SET_REGS ".option push\n .option norvc\n lw a0, 0(%[dev])\n .option pop\n"
+				  "mv %[v], a0\n" CHECK_REGS
+			 : [bad] "=&r"(bad), [v] "=&r"(v)
+			 : [dev] "r"(DV_TEST_BASE)
+			 : REG_CLOBBERS, "a0");
+	dv_check(v == DV_TEST_READ_VALUE && !bad, "regs: lw a0 from a device: %#lx, others kept",
+		 v);
+	/* compressed c.lw s1 (a 16-bit instruction, an s-register) */
+	__asm__ volatile(".option push\n .option rvc\n mv a0, %[dev]\n c.lw s1, 0(a0)\n"
+			 ".option pop\n mv %[v], s1\n"
+			 : [v] "=&r"(v)
+			 : [dev] "r"(DV_TEST_BASE)
+			 : "a0", "s1", "memory");
+	dv_check(v == DV_TEST_READ_VALUE, "regs: c.lw s1 from a device: %#lx", v);
+	/* a store from s11 to the UART's scratch register, read back (lbu, lb) */
+	__asm__ volatile("li s11, 0xa5\n sb s11, 7(%[u])\n lbu %[v], 7(%[u])\n lb %[w], 7(%[u])"
+			 : [v] "=&r"(v), [w] "=&r"(w)
+			 : [u] "r"(DV_UART_BASE)
+			 : "s11", "memory");
+	dv_check(v == 0xa5, "regs: sb s11 to the UART scratch register, lbu reads %#lx", v);
+	dv_check(w == (unsigned long)(long)(signed char)0xa5,
+		 "regs: lb of a device register sign-extends: %#lx", w);
 }
 
 static void test_badmmio(void)
@@ -315,6 +419,8 @@ int main(void)
 		test_badmmio();
 	if (dv_arg("sbi", 0))
 		test_sbi();
+	if (dv_arg("regs", 0))
+		test_regs();
 	if (dv_arg("badvirtio", 0))
 		test_badvirtio();
 	if (dv_arg("timer", 0))

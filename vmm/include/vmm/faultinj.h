@@ -40,7 +40,7 @@ enum vmm_fault {
 void vmm_fault_s2(const struct guest_mem *m, gpa_t gpa);
 void vmm_fault_uaf(enum vmm_fault f, u64 val);
 void vmm_fault_isa(gpa_t gpa);
-void vmm_fault_exit(u64 cause, const u64 *gpr);
+void vmm_fault_exit(u64 cause, u64 a7, const u64 *a0_5); /* a7 and a0..a5 of an ecall */
 void vmm_fault_sbi(u64 ext, u64 fid);
 #define VMM_FAULT(call) call
 #else

@@ -2,7 +2,9 @@
 /*
  * The MMIO bus: devices register an address range and two callbacks; a vCPU
  * exit on a non-RAM address becomes one call here. Ranges are registered
- * before the vCPUs start, so lookups take no lock.
+ * before the vCPUs start, so lookups take no lock. A lookup first tries the
+ * region the last one found (a guest's MMIO comes in runs to one device),
+ * then searches the sorted ranges.
  */
 #ifndef VMM_MMIO_H
 #define VMM_MMIO_H
@@ -31,6 +33,7 @@ struct mmio_region {
 struct mmio_bus {
 	struct mmio_region regions[MMIO_MAX_REGIONS]; /* sorted by base */
 	unsigned nr;
+	struct mmio_region *last; /* last hit, any vCPU's (relaxed atomic) */
 };
 
 enum mmio_result {

@@ -87,6 +87,9 @@ struct vm;
 #define SBI_SRST_REASON_NONE	0
 #define SBI_SRST_REASON_FAILURE 1
 
+/* A call as the guest made it. The layout is KVM's kvm_run.riscv_sbi, and
+ * DuVisor saves a7, a6, a0..a5 in this order: both hand their saved
+ * registers to vcpu_sbi_call() in place, without a copy. */
 struct sbi_call {
 	u64 ext, fid;
 	u64 args[6];
@@ -102,15 +105,29 @@ struct sbi_ext {
 	int (*handler)(struct vcpu *vcpu, struct sbi_call *call);
 	/* Optional: whether this VM offers the extension (base probe_extension). */
 	bool (*probe)(struct vm *vm);
+	/* Bit f (f < 64): function f's answer depends on nothing but the VM
+	 * (no argument, no state, no effect): see sbi_const_call(). */
+	u64 const_fids;
 };
 
 extern const struct sbi_ext sbi_ext_legacy, sbi_ext_base, sbi_ext_time, sbi_ext_ipi, sbi_ext_rfence,
 	sbi_ext_hsm, sbi_ext_srst, sbi_ext_dvb;
 
+/* Every extension, for the unit tests; sbi_find_ext() switches on the id. */
+extern const struct sbi_ext *const sbi_ext_table[];
+extern const unsigned sbi_ext_table_size;
+
 const struct sbi_ext *sbi_find_ext(u64 eid);
 /* Look the call up and run its handler; an unknown extension or function
  * answers SBI_ERR_NOT_SUPPORTED and counts STAT_SBI_UNSUPPORTED. */
 int sbi_dispatch(struct vcpu *vcpu, struct sbi_call *call);
+/* For a backend that answers constant calls itself (DuVisor's exit stub):
+ * if call->ext and call->fid name a function in const_fids that this VM
+ * offers, fill call->error and call->value with the handler's answer and
+ * *ext with the extension (whose stat, with STAT_EXIT_SBI, such an answer
+ * must count as vcpu_sbi_call would) and return 0; else -ENOENT. Counts
+ * nothing itself. */
+int sbi_const_call(struct vcpu *vcpu, struct sbi_call *call, const struct sbi_ext **ext);
 
 /* For handlers: the harts named by (hart_mask, hart_mask_base); -1 in base
  * means all. Returns a bitmap of vCPU ids, or -1 if a hart does not exist. */

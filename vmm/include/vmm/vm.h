@@ -20,6 +20,7 @@
 
 struct vm;
 struct vcpu;
+struct sbi_call;
 
 /*
  * The return rule for every exit handler, SBI handler and device callback
@@ -30,6 +31,9 @@ struct vcpu;
  */
 #define VMM_RESUME 0
 #define VMM_STOP   1
+/* Only from vcpu_sbi_call(): the call restarted the hart (SBI HSM), whose
+ * pc and registers the core set anew; the call must not be completed. */
+#define VMM_RESTART 2
 
 enum vmm_exit_reason {
 	VMM_EXIT_NONE,	 /* the run returned without a guest event (kick, signal) */
@@ -225,12 +229,36 @@ struct vm {
 
 /* Ask every vCPU to leave its run loop; the first request sets the outcome. */
 void vm_request_stop(struct vm *vm, enum vm_stop_kind kind, int status);
-bool vm_stopping(struct vm *vm);
+static inline bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop, __ATOMIC_ACQUIRE) != VM_RUNNING;
+}
 
 static inline void vcpu_stat_inc(struct vcpu *vcpu, enum vcpu_stat s)
 {
 	__atomic_fetch_add(&vcpu->stat[s], 1, __ATOMIC_RELAXED);
 }
+
+/* A counter only the vCPU's own thread changes (all but the IRQ ones): a
+ * plain increment. --stats reads the counters after the vCPU threads have
+ * been joined. */
+static inline void vcpu_stat_inc_own(struct vcpu *vcpu, enum vcpu_stat s)
+{
+	vcpu->stat[s]++;
+}
+
+/*
+ * Exits a backend finishes on the vCPU's own thread, straight from its exit
+ * handler: the core's SBI and MMIO code without a round trip through
+ * vcpu->exit and the run loop. vcpu_sbi_call works on the call in place
+ * (a backend's saved a0-a7 in struct sbi_call's order, or KVM's
+ * kvm_run.riscv_sbi) and returns VMM_RESUME, VMM_STOP, VMM_RESTART or
+ * -errno; the MMIO calls return VMM_RESUME, VMM_STOP or -errno, and a
+ * failed read leaves *val zero.
+ */
+int vcpu_sbi_call(struct vcpu *vcpu, struct sbi_call *call);
+int vcpu_mmio_read(struct vcpu *vcpu, gpa_t addr, u32 len, u64 *val);
+int vcpu_mmio_write(struct vcpu *vcpu, gpa_t addr, u32 len, u64 val);
 
 /* The exit table: one handler per exit reason, then the run loop of a vCPU. */
 int vcpu_handle_exit(struct vcpu *vcpu);
