@@ -134,33 +134,25 @@ static void empty_s2pf(struct mb_ctx *c, uint64_t n)
 	touch_pages(c, n);
 }
 
-/* ---- virtual IPI: ping-pong between vCPU 0 and vCPU 1 through SBI IPI ----
+/* ---- virtual IPI: vCPU 0 sends, vCPU 1 receives, busy in the guest ----
  * The paper's definition: from the sender's post to the receiver's handler,
  * one way, the receiver busy in the guest on another hart. Timed with the
  * time CSR (the machine-wide virtual clock; each hart's cycle counter only
  * counts that hart's own instructions): the sender stamps just before it
- * posts, the receiver's handler as it is called. Both directions of each
- * round trip are timed (vCPU 1 answers from its handler, vCPU 0 busy in its
- * wait loop), so an operation is two one-way latencies; c->ns is their sum
- * over two. */
+ * posts, the receiver's handler as it is called. Before the next post the
+ * sender waits until the receiver is back in its busy loop, so every post
+ * finds it running guest code. */
 static volatile int partner_ready, partner_stop;
 static volatile uint64_t ipi_posted_at, ipi_oneway;
-
-static void ipi_arrived(uint64_t now)
-{
-	ipi_oneway += now - ipi_posted_at;
-}
+static volatile unsigned long ipi_hits, partner_spins;
 
 static void vipi_irq(unsigned long cause)
 {
 	uint64_t now = dv_rdtime();
 
-	if (cause != DV_IRQ_SOFT)
-		return;
-	ipi_arrived(now);
-	if (dv_hartid() == 1) {
-		ipi_posted_at = dv_rdtime();
-		dv_send_ipi(1UL << 0, 0);
+	if (cause == DV_IRQ_SOFT && dv_hartid() == 1) {
+		ipi_oneway += now - ipi_posted_at;
+		ipi_hits++;
 	}
 }
 
@@ -172,20 +164,16 @@ static void vipi_partner(unsigned long hartid, void *arg)
 	dv_local_irq_enable();
 	partner_ready = 1;
 	while (!partner_stop)
-		__asm__ volatile("nop");
+		partner_spins++;
 	dv_local_irq_disable();
 }
 
-static const char *prep_vipi(struct mb_ctx *c)
+static const char *start_partner(void)
 {
 	uint64_t until;
 
-	(void)c;
 	if (dv_hart_status(1) != 1 /* STOPPED */)
 		return "needs a second vCPU (--cpus 2)";
-	dv_irq_handler(vipi_irq);
-	dv_irq_enable(DV_IRQ_SOFT);
-	dv_local_irq_enable();
 	partner_ready = partner_stop = 0;
 	if (dv_hart_start(1, vipi_partner, NULL))
 		return "SBI HSM could not start vCPU 1";
@@ -195,105 +183,82 @@ static const char *prep_vipi(struct mb_ctx *c)
 	return partner_ready ? NULL : "vCPU 1 did not come up within 1 s";
 }
 
-static void run_vipi(struct mb_ctx *c, uint64_t n)
+static const char *prep_vipi(struct mb_ctx *c)
 {
-	volatile unsigned long *got = &dv_irq_count[0][DV_IRQ_SOFT];
+	(void)c;
+	dv_irq_handler(vipi_irq);
+	return start_partner();
+}
 
+/* One post per operation; post(1) sends vCPU 1 a software interrupt. */
+static void vipi_loop(struct mb_ctx *c, uint64_t n, void (*post)(unsigned long), const char *what)
+{
 	ipi_oneway = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		unsigned long before = *got;
+		unsigned long hits = ipi_hits, spins;
 		uint64_t until = dv_rdtime() + mb_timebase();
 
 		ipi_posted_at = dv_rdtime();
-		dv_send_ipi(1UL << 1, 0);
-		while (*got == before) {
-			if (dv_rdtime() > until) {
-				dv_check(false, "vipi: no IPI back from vCPU 1 within 1 s");
-				c->ns = 0;
-				return;
-			}
-		}
+		post(1);
+		while (ipi_hits == hits)
+			if (dv_rdtime() > until)
+				goto lost;
+		spins = partner_spins;
+		while (partner_spins == spins) /* vCPU 1 is back in its loop */
+			if (dv_rdtime() > until)
+				goto lost;
 	}
-	c->ns = ticks_to_ns(ipi_oneway) / 2;
+	c->ns = ticks_to_ns(ipi_oneway);
+	return;
+lost:
+	dv_check(false, what);
+	c->ns = 0;
+}
+
+static void sbi_ipi_to(unsigned long hart)
+{
+	dv_send_ipi(1UL << hart, 0);
+}
+
+static void run_vipi(struct mb_ctx *c, uint64_t n)
+{
+	vipi_loop(c, n, sbi_ipi_to, "vipi: vCPU 1 took no IPI within 1 s");
 }
 
 static void finish_vipi(struct mb_ctx *c)
 {
 	(void)c;
 	partner_stop = 1;
-	dv_local_irq_disable();
-	dv_irq_disable(DV_IRQ_SOFT);
 	dv_irq_handler(NULL);
 }
 
 /* ---- virtual IPI posted from V mode: the guest writes hu_vitr itself ----
- * The same ping-pong, but each IPI is a guest write of hu_vitr (DV-Ext's
+ * The same measurement, but each IPI is a guest write of hu_vitr (DV-Ext's
  * V-mode posted interrupt, h_enable.VPOST): no exit on the sender, none on
  * the receiver. Only where the VMM says so (/chosen "duvisor,vpost", DuVisor
  * --vpost); elsewhere the write would be an illegal instruction. */
-static inline void vpost_ipi(unsigned long hart)
+static void vpost_ipi(unsigned long hart)
 {
 	unsigned long v = DVEXT_HU_VITR(hart, DVEXT_IRQ_VSSI);
 
 	__asm__ volatile("csrw %0, %1" ::"i"(DVEXT_CSR_HU_VITR), "r"(v) : "memory");
 }
 
-static void vpost_irq(unsigned long cause)
-{
-	uint64_t now = dv_rdtime();
-
-	if (cause != DV_IRQ_SOFT)
-		return;
-	ipi_arrived(now);
-	if (dv_hartid() == 1) {
-		ipi_posted_at = dv_rdtime();
-		vpost_ipi(0);
-	}
-}
-
 static const char *prep_vipi_vpost(struct mb_ctx *c)
 {
 	const char *how = dv_chosen("duvisor,vpost");
-	uint64_t until;
 
 	(void)c;
 	if (!how || strcmp(how, "hu_vitr"))
 		return "not supported: the VMM lets the guest post no interrupt from V mode "
 		       "(no /chosen duvisor,vpost; DuVisor needs --vpost)";
-	if (dv_hart_status(1) != 1 /* STOPPED */)
-		return "needs a second vCPU (--cpus 2)";
-	dv_irq_handler(vpost_irq);
-	dv_irq_enable(DV_IRQ_SOFT);
-	dv_local_irq_enable();
-	partner_ready = partner_stop = 0;
-	if (dv_hart_start(1, vipi_partner, NULL))
-		return "SBI HSM could not start vCPU 1";
-	until = dv_rdtime() + mb_timebase();
-	while (!partner_ready && dv_rdtime() < until)
-		;
-	return partner_ready ? NULL : "vCPU 1 did not come up within 1 s";
+	dv_irq_handler(vipi_irq);
+	return start_partner();
 }
 
 static void run_vipi_vpost(struct mb_ctx *c, uint64_t n)
 {
-	volatile unsigned long *got = &dv_irq_count[0][DV_IRQ_SOFT];
-
-	ipi_oneway = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		unsigned long before = *got;
-		uint64_t until = dv_rdtime() + mb_timebase();
-
-		ipi_posted_at = dv_rdtime();
-		vpost_ipi(1);
-		while (*got == before) {
-			if (dv_rdtime() > until) {
-				dv_check(false, "vipi-vpost: no IPI back from vCPU 1 within 1 s");
-				c->ns = 0;
-				return;
-			}
-		}
-	}
-	c->ns = ticks_to_ns(ipi_oneway) / 2;
+	vipi_loop(c, n, vpost_ipi, "vipi-vpost: vCPU 1 took no IPI within 1 s");
 }
 
 /* ---- timer: programming it (SBI set_timer), and its expiry ---- */
