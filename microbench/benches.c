@@ -144,12 +144,18 @@ static void empty_s2pf(struct mb_ctx *c, uint64_t n)
  * finds it running guest code. */
 static volatile int partner_ready, partner_stop;
 static volatile uint64_t ipi_posted_at, ipi_oneway;
+
+/* Trace marks (docs/dv-ext.md, "Transition trace"; a no-op HINT untraced):
+ * 20 where the sender has stamped and posts, 21 where the receiver's vIPI
+ * handler stamps, 22 where the vEXT handler stamps. */
+#define TRACE_MARK(n) __asm__ volatile("slti x0, x0, " #n ::: "memory")
 static volatile unsigned long ipi_hits, partner_spins;
 
 static void vipi_irq(unsigned long cause)
 {
 	uint64_t now = dv_rdtime();
 
+	TRACE_MARK(21);
 	if (cause == DV_IRQ_SOFT && dv_hartid() == 1) {
 		ipi_oneway += now - ipi_posted_at;
 		ipi_hits++;
@@ -199,6 +205,7 @@ static void vipi_loop(struct mb_ctx *c, uint64_t n, void (*post)(unsigned long),
 		uint64_t until = dv_rdtime() + mb_timebase();
 
 		ipi_posted_at = dv_rdtime();
+		TRACE_MARK(20);
 		post(1);
 		while (ipi_hits == hits)
 			if (dv_rdtime() > until)
@@ -348,6 +355,7 @@ static void vext_irq(unsigned long cause)
 	if (cause != DV_IRQ_EXT)
 		return;
 	vext_at = dv_rdtime();
+	TRACE_MARK(22);
 	irq = dv_plic_claim(0);
 	if (irq == DV_IRQ_DOORBELL) {
 		dv_write32(DV_DOORBELL_BASE + DV_DOORBELL_ACK, 1);
