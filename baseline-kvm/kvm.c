@@ -186,6 +186,28 @@ static void read_isa(struct vcpu *vcpu)
 		vm->timebase_freq = freq;
 }
 
+/*
+ * guest time - host time, for the doorbell's stamps (vmm/doorbell.c): KVM
+ * fixes it when it creates the VM. The time register gives the guest's time
+ * now; read between two reads of the host's, it is exact when those two are
+ * in the same timer tick (100 ns on QEMU virt).
+ */
+static void read_time_delta(struct vcpu *vcpu)
+{
+	u64 h0, h1, g = 0;
+
+	for (int i = 0; i < 16; i++) {
+		__asm__ volatile("rdtime %0" : "=r"(h0));
+		if (one_reg(vcpu, false, reg_id(KVM_REG_RISCV_TIMER, KVM_REG_RISCV_TIMER_REG(time)),
+			    &g))
+			return;
+		__asm__ volatile("rdtime %0" : "=r"(h1));
+		vcpu->vm->guest_time_delta = g - h0 - (h1 - h0) / 2;
+		if (h0 == h1)
+			return;
+	}
+}
+
 static int kvm_vcpu_init(struct vcpu *vcpu)
 {
 	struct kvm_vm *k = vcpu->vm->priv;
@@ -209,8 +231,10 @@ static int kvm_vcpu_init(struct vcpu *vcpu)
 	}
 	vcpu->priv = kv;
 	kv->stats_fd = ioctl(kv->fd, KVM_GET_STATS_FD, 0);
-	if (vcpu->id == 0)
+	if (vcpu->id == 0) {
 		read_isa(vcpu);
+		read_time_delta(vcpu);
+	}
 	/* Secondary harts wait, powered off in KVM, for an SBI HSM start. */
 	else if ((err = set_mp_state(vcpu, false)))
 		return vmm_error(err, "KVM_SET_MP_STATE vCPU %u: %s", vcpu->id, strerror(-err));

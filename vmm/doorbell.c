@@ -20,8 +20,26 @@ struct doorbell {
 	u32 rings; /* requests not yet served */
 	u32 delay_ns;
 	u32 count;
+	u64 posted; /* sum of the guest-time stamps taken before each raise */
+	const u64 *time_delta;
 	struct irq_line irq;
 };
+
+/* The host's time CSR (the machine-wide clock of the modelled host). */
+static u64 host_time(void)
+{
+#if defined(__riscv)
+	u64 t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+#else /* unit tests on the build machine */
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 10000000U + (u64)ts.tv_nsec / 100U;
+#endif
+}
 
 static void *doorbell_thread(void *arg)
 {
@@ -44,6 +62,9 @@ static void *doorbell_thread(void *arg)
 		}
 		d->count++;
 		d->level = true;
+		/* the vEXT benchmark starts here: the model's time, just before the
+		 * line goes up (through the PLIC to KVM_INTERRUPT or a hu_vitr post) */
+		d->posted += host_time() + (d->time_delta ? *d->time_delta : 0);
 		irq_line_set(&d->irq, true);
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -65,6 +86,13 @@ struct doorbell *doorbell_create(struct irq_line irq)
 	}
 	d->has_thread = true;
 	return d;
+}
+
+void doorbell_set_time(struct doorbell *d, const u64 *delta)
+{
+	pthread_mutex_lock(&d->lock);
+	d->time_delta = delta;
+	pthread_mutex_unlock(&d->lock);
 }
 
 void doorbell_destroy(struct doorbell *d)
@@ -99,6 +127,12 @@ static int doorbell_read(void *dev, u64 off, u32 len, u64 *val)
 	case DOORBELL_LEVEL:
 		*val = d->level;
 		break;
+	case DOORBELL_POSTED_LO:
+		*val = (u32)d->posted;
+		break;
+	case DOORBELL_POSTED_HI:
+		*val = (u32)(d->posted >> 32);
+		break;
 	default:
 		*val = 0;
 		break;
@@ -125,6 +159,9 @@ static int doorbell_write(void *dev, u64 off, u32 len, u64 val)
 		break;
 	case DOORBELL_DELAY_NS:
 		d->delay_ns = val;
+		break;
+	case DOORBELL_POSTED_LO:
+		d->posted = 0;
 		break;
 	default:
 		break;

@@ -79,6 +79,7 @@ static int create_devices(struct vm *vm)
 	vm->doorbell = doorbell_create(plic_line(vm, IRQ_DOORBELL));
 	if (!vm->plic || !vm->uart || !vm->test || !vm->doorbell)
 		return vmm_error(ENOMEM, "out of memory");
+	doorbell_set_time(vm->doorbell, &vm->guest_time_delta);
 
 	const struct {
 		gpa_t base;

@@ -230,6 +230,7 @@ static int dv_init(struct vm *vm)
 	d->timebase = read_timebase();
 	vm->timebase_freq = d->timebase;
 	d->htimedelta = -rdtime(); /* guest time starts at 0, as with KVM */
+	vm->guest_time_delta = d->htimedelta;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(KICK_SIG, &sa, NULL))
 		return vmm_error(errno, "sigaction: %s", strerror(errno));

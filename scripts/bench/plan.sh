@@ -15,7 +15,7 @@
 # (bench-collect reads them); exits with the number of failed runs.
 . /opt/duvisor/bench.conf || exit 100
 cd /opt/duvisor || exit 100
-echo "DVBENCH-CONTEXT: profile=$PROFILE quantum=$QUANTUM harts=$HARTS dvext=$DVEXT system=$SYSTEM"
+echo "DVBENCH-CONTEXT: profile=$PROFILE quantum=$QUANTUM kick=${KICK:-off} harts=$HARTS dvext=$DVEXT system=$SYSTEM"
 if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVBENCH-SETUP: failed: $SETUP"; exit 101; }
 fi

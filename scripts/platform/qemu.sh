@@ -54,4 +54,5 @@ cp "$work/build/qemu-system-riscv64" "$OUT/bin/"
 : >"$OUT/features"
 grep -qs 'rr-quantum' "$work/src/accel/tcg/tcg-all.c" && echo rr-quantum >>"$OUT/features"
 grep -qs '"x-dvext"' "$work/src/target/riscv/cpu.c" && echo dvext >>"$OUT/features"
+grep -qs '"rr-kick"' "$work/src/accel/tcg/tcg-all.c" && echo rr-kick >>"$OUT/features"
 finish

@@ -27,6 +27,10 @@
 #define DV_DOORBELL_ACK	     0x04
 #define DV_DOORBELL_DELAY_NS 0x08
 #define DV_DOORBELL_COUNT    0x0c
+/* the sum of the guest times the I/O thread read just before each raise
+ * (ticks); a write of POSTED_LO sets it to 0 */
+#define DV_DOORBELL_POSTED_LO 0x14
+#define DV_DOORBELL_POSTED_HI 0x18
 
 /* SBI */
 #define SBI_EXT_BASE	      0x10

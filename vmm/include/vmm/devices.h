@@ -78,16 +78,22 @@ extern const struct mmio_ops test_mmio_ops;
 /* ---- interrupt doorbell: an I/O thread raises an interrupt on request ----
  * Registers (32-bit): RING (write: wake the I/O thread, which waits DELAY_NS
  * and then raises the line), ACK (write: lower the line), DELAY_NS, COUNT
- * (interrupts raised), LEVEL (the line now). */
+ * (interrupts raised), LEVEL (the line now), POSTED_LO/HI (read: the sum of
+ * the guest times the I/O thread read just before each raise since the last
+ * write of POSTED_LO, in timer ticks; the vEXT benchmark's start stamps). */
 struct doorbell;
 struct doorbell *doorbell_create(struct irq_line irq);
+/* Guest time = host time + *delta (the backend's; read at each stamp). */
+void doorbell_set_time(struct doorbell *d, const u64 *delta);
 void doorbell_destroy(struct doorbell *d);
 extern const struct mmio_ops doorbell_mmio_ops;
 
-#define DOORBELL_RING	  0x00
-#define DOORBELL_ACK	  0x04
-#define DOORBELL_DELAY_NS 0x08
-#define DOORBELL_COUNT	  0x0c
-#define DOORBELL_LEVEL	  0x10
+#define DOORBELL_RING	   0x00
+#define DOORBELL_ACK	   0x04
+#define DOORBELL_DELAY_NS  0x08
+#define DOORBELL_COUNT	   0x0c
+#define DOORBELL_LEVEL	   0x10
+#define DOORBELL_POSTED_LO 0x14
+#define DOORBELL_POSTED_HI 0x18
 
 #endif

@@ -203,7 +203,8 @@ struct vm {
 	struct mmio_bus bus;
 	u64 timebase_freq;
 	char isa[64];
-	bool vpost; /* the guest may write hu_vitr (set by the backend's init) */
+	bool vpost;	      /* the guest may write hu_vitr (set by the backend's init) */
+	u64 guest_time_delta; /* guest time = host time + this (set by the backend) */
 
 	struct plic *plic;
 	struct uart *uart;
