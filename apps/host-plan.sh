@@ -51,7 +51,7 @@ check() {
 		row $w $n time "$(awk -v ns=$ns 'BEGIN{printf "%.6f", ns / 1e9}')" s "${l#prime: }"
 		;;
 	iperf)
-		sent=$((IPERF_MB * 1048576))
+		sent=$((IPERF_KB * 1024))
 		# the server's report: "[  1] 0.0000-1.2345 sec  8192 KBytes  ..." (KBytes = 1024 bytes)
 		kb=$(grep -o 'sec *[0-9.]* KBytes' $log | tail -1 | awk '{print $2}')
 		[ -n "$kb" ] || { echo "no server report (bytes received)"; return 1; }
@@ -133,7 +133,7 @@ rates() {
 	FNR == NR { a[$1] = $2; next }
 	{ d = $2 - a[$1]; if (d <= 0) next; r = d / win
 	  if ($1 == "kvm.exits" || $1 == "dv.hu_exits" || $1 == "dv.irq_exits") tot += d
-	  if ($1 ~ /^(kvm\.|dv\.|exit_|sbi_|irq_)/)
+	  if ($1 ~ /^(kvm\.|dv\.|exit_|sbi_|irq_)/ && $1 !~ /_ns$/)
 		printf "DVAPP,%s,%s,%d,exits:%s,%.1f,1/s,count=%d\n", sys, w, n, $1, r, d }
 	END { printf "DVAPP,%s,%s,%d,exits,%.1f,1/s,window=%.2fs\n", sys, w, n, tot / win, win }' /tmp/c1 /tmp/c2
 }

@@ -6,19 +6,24 @@
 #   prime      busybox factor over PRIME_COUNT numbers from 10^9+1, split
 #              into one contiguous range per CPU (threads = CPUs, as the
 #              paper's sysbench); fixed total work
-#   iperf      one TCP stream of IPERF_MB MiB, guest server, host client
+#   iperf      one TCP stream of IPERF_KB KiB (8 MiB x SCALE), guest server, host client
 #   memcached  memcached with one worker thread per CPU, mcload with 2
 #              connections per CPU, MC_REQS requests each (1 SET : 10 GET,
 #              32-byte values)
 # A bin/ directory holding the programs is $APPS (default /opt/apps/bin).
+# SCALE 0 is the smoke size (tests/suites/apps): a few messages, numbers,
+# KiB and requests, enough to check that each workload works.
 APPS=${APPS:-/opt/apps/bin}
 SCALE=${SCALE:-1}
 HB_GROUPS=10
 HB_LOOPS=$((10 * SCALE))
 PRIME_BASE=1000000001
 PRIME_COUNT=$((1500 * SCALE))
-IPERF_MB=$((8 * SCALE))
+IPERF_KB=$((8192 * SCALE))
 MC_REQS=$((500 * SCALE))
+if [ "$SCALE" = 0 ]; then
+	HB_GROUPS=2 HB_LOOPS=2 PRIME_COUNT=40 IPERF_KB=256 MC_REQS=50
+fi
 MC_PORT=11211
 IPERF_PORT=5001
 
@@ -91,7 +96,7 @@ server_stop() {
 # run_client W CPUS ADDR: the measured client of a server workload
 run_client() {
 	case $1 in
-	iperf) $APPS/apptime $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_MB}M -f k ;;
+	iperf) $APPS/apptime $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_KB}K -f k ;;
 	memcached) $APPS/apptime $APPS/mcload -s $3 -p $MC_PORT -c $((2 * $2)) -n $MC_REQS -k 100 -d 32 -r 10 ;;
 	esac
 }
