@@ -15,6 +15,7 @@
 # KiB and requests, enough to check that each workload works.
 APPS=${APPS:-/opt/apps/bin}
 SCALE=${SCALE:-1}
+export APPS SCALE
 HB_GROUPS=10
 HB_LOOPS=$((10 * SCALE))
 PRIME_BASE=1000000001
@@ -50,7 +51,7 @@ listening() {
 run_local() {
 	case $1 in
 	hackbench) $APPS/apptime $APPS/hackbench -g $HB_GROUPS -l $HB_LOOPS ;;
-	prime) $APPS/apptime sh -c ". $APPS/workloads.sh; prime_all $2" ;;
+	prime) $APPS/apptime sh -c ". $APPS/workloads.sh; PRIME_COUNT=$PRIME_COUNT; prime_all $2" ;;
 	*) echo "APPS: unknown workload $1"; return 2 ;;
 	esac
 }
@@ -81,7 +82,7 @@ prime_all() {
 server_start() {
 	case $1 in
 	iperf) $PIN $APPS/iperf -s -p $IPERF_PORT -f k >/tmp/srv.log 2>&1 & ;;
-	memcached) $PIN $APPS/memcached -u root -p $MC_PORT -U 0 -t $2 -m 64 -c 1024 >/tmp/srv.log 2>&1 & ;;
+	memcached) $PIN $APPS/runas 1000 $APPS/memcached -p $MC_PORT -U 0 -t $2 -m 64 >/tmp/srv.log 2>&1 & ;;
 	esac
 	SRV=$!
 }

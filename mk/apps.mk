@@ -1,9 +1,9 @@
 # Application benchmarks (issue 11): the workloads' programs of our own, the
 # Linux guest's initramfs with every workload, `make bench-apps`.
 #   the Debian workloads (hackbench, iperf, memcached): scripts/platform/apps.sh (cached)
-#   apptime, mcload: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
+#   apptime, mcload, runas: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
 APPS_RUN := $(B)/apps-run
-APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload
+APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload $(APPS_RUN)/bin/runas
 APPS_DEB := hackbench iperf memcached
 APPS_INITRD := $(APPS_RUN)/apps-initramfs.cpio
 TARGETS += $(APPS_OWN) $(APPS_INITRD)
