@@ -8,6 +8,10 @@
 #   HARTS      the host's harts: CPUs 0..N-1 run the server (native) or the
 #              VMM (every thread of it), hart HARTS-1 the load client
 #   PROFILE    timing profile (for the rows)
+#   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
+#              list), each pinned to its own hart, each running hackbench once;
+#              rows "hackbench-vms" with vcpus = K: every VM's time (time.vmI)
+#              and their mean (time)
 # Prints one "DVAPP,system,workload,vcpus,metric,value,unit,note" row per
 # measurement, "DVAPP-FAIL: system workload vcpus: why" for a cell that
 # failed (the matrix goes on) and exits with the number of failed cells.
@@ -193,8 +197,73 @@ vm() { # N
 	awk '/^stats: backend /{b++} b == '"$((k + 1))"'' /tmp/vm.err | sed 's/^/stats| /' | head -60
 }
 
-for n in $VCPUS; do
-	if [ "$SYSTEM" = native ]; then native $n; else vm $n; fi
-done
+# ---- K VMs of 1 vCPU at once, hackbench in each (multi-VM scaling) ----
+multivm() { # K
+	K=$1 i=0
+	echo "DVAPP-RUN: $SYSTEM $K VMs of 1 vCPU, hackbench"
+	while [ $i -lt $K ]; do
+		rm -f /tmp/mv$i.fifo /tmp/mv$i.con /tmp/mv$i.err
+		mkfifo /tmp/mv$i.fifo
+		: >/tmp/mv$i.con
+		taskset -c $i $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" --cpus 1 --stats \
+			--append "console=ttyS0 quiet apps.w=hackbench apps.scale=$SCALE" \
+			</tmp/mv$i.fifo >/tmp/mv$i.con 2>/tmp/mv$i.err &
+		eval "pid$i=\$!"
+		eval "exec $((i + 3))>/tmp/mv$i.fifo"
+		i=$((i + 1))
+	done
+	ok=1 i=0
+	while [ $i -lt $K ]; do
+		j=0
+		while ! grep -q "APPS-READY: hackbench" /tmp/mv$i.con; do
+			j=$((j + 1))
+			[ $j -le 30000 ] || { ok=0; break; }
+			usleep 20000
+		done
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] || { cellfail hackbench-vms $K "not every guest got to hackbench"; }
+	i=0
+	while [ $i -lt $K ]; do echo go >&$((i + 3)); i=$((i + 1)); done
+	i=0 sum=0
+	while [ $i -lt $K ]; do
+		j=0
+		while ! grep -q "APPS-DONE: hackbench" /tmp/mv$i.con; do
+			j=$((j + 1))
+			[ $j -le 90000 ] || break
+			usleep 20000
+		done
+		tr -d '\r' </tmp/mv$i.con | sed -n "/APPS-READY: hackbench/,/APPS-DONE: hackbench/p" >/tmp/app-mv$i.log
+		sed "s/^/app| vm$i: /" /tmp/app-mv$i.log
+		if why=$(check hackbench 1 /tmp/app-mv$i.log); then
+			t=$(echo "$why" | cut -d, -f6)
+			row hackbench-vms $K time.vm$i "$t" s "vm=$i of $K"
+			sum=$(awk -v a=$sum -v b=$t 'BEGIN{print a + b}')
+		else
+			cellfail hackbench-vms $K "VM $i: $why"
+			ok=0
+		fi
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] && row hackbench-vms $K time "$(awk -v a=$sum -v k=$K 'BEGIN{printf "%.6f", a / k}')" s "mean of $K VMs"
+	i=0
+	while [ $i -lt $K ]; do
+		eval "exec $((i + 3))>&-"
+		eval "p=\$pid$i"
+		j=0
+		while kill -0 $p 2>/dev/null && [ $j -lt 3000 ]; do j=$((j + 1)); usleep 20000; done
+		kill -9 $p 2>/dev/null
+		wait $p
+		i=$((i + 1))
+	done
+}
+
+if [ -n "${MULTIVM:-}" ]; then
+	for k in $MULTIVM; do multivm $k; done
+else
+	for n in $VCPUS; do
+		if [ "$SYSTEM" = native ]; then native $n; else vm $n; fi
+	done
+fi
 echo "DVAPP-END: $SYSTEM failed=$failed"
 exit $failed

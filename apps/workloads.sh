@@ -3,7 +3,7 @@
 # Every size is a function of SCALE (BENCH_SCALE of scripts/bench/apps) so
 # that a run is a fixed amount of work whose time is measured.
 #   hackbench  10 groups (the paper's), 10*SCALE loops (the paper: 100)
-#   prime      busybox factor over PRIME_COUNT numbers from 10^9+1, split
+#   prime      busybox factor over 5000*SCALE numbers from 10^9+1, split
 #              into one contiguous range per CPU (threads = CPUs, as the
 #              paper's sysbench); fixed total work
 #   iperf      one TCP stream of IPERF_KB KiB (8 MiB x SCALE), guest server, host client
@@ -19,7 +19,7 @@ export APPS SCALE
 HB_GROUPS=10
 HB_LOOPS=$((10 * SCALE))
 PRIME_BASE=1000000001
-PRIME_COUNT=$((1500 * SCALE))
+PRIME_COUNT=$((5000 * SCALE))
 IPERF_KB=$((8192 * SCALE))
 MC_REQS=$((500 * SCALE))
 if [ "$SCALE" = 0 ]; then
