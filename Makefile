@@ -102,8 +102,11 @@ run-host: all
 run-guest: all
 	@scripts/try guest --vmm $(VMM) --cpus $(CPUS) --mem $(MEM) $(RUN_HOST_ARGS)
 
+# the microbenchmarks, then the application benchmarks (BENCH_APPS=0: skip them)
+BENCH_APPS ?= 1
 bench: all
 	@scripts/bench/run
+	@if [ "$(BENCH_APPS)" != 0 ]; then scripts/bench/apps; fi
 
 clean:
 	rm -rf $(B)

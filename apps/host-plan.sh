@@ -5,8 +5,10 @@
 #   VMM        the VMM binary (not for native);  SETUP  run once first (insmod)
 #   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached
 #   SCALE      the work's size (apps/workloads.sh);  GUEST_MEM  guest RAM (MiB)
-#   HARTS      the host's harts: CPUs 0..N-1 run the server (native) or the
-#              VMM (every thread of it), hart HARTS-1 the load client
+#   HARTS      the host's harts: CPUs 0..N-1 run the server (native); the
+#              VMM (every thread of it: N vCPU threads and the I/O threads)
+#              gets CPUs 0..N (one more, for its I/O threads); hart HARTS-1
+#              runs the load client
 #   PROFILE    timing profile (for the rows)
 #   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
 #              list), each pinned to its own hart, each running hackbench once;
@@ -149,7 +151,7 @@ vm() { # N
 	: >/tmp/vm.err
 	wl=$(echo $WORKLOADS | tr ' ' ,)
 	echo "DVAPP-RUN: $SYSTEM guest vcpus=$n workloads=$wl"
-	taskset -c "$(cpulist $n)" $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" \
+	taskset -c "$(cpulist $((n + 1)))" $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" \
 		--cpus $n --stats --net tap=tap0,host-ip=192.0.2.1/24 \
 		--append "console=ttyS0 quiet apps.w=$wl apps.scale=$SCALE apps.ip=192.0.2.2/24" \
 		</tmp/vm.fifo >/tmp/vm.con 2>/tmp/vm.err &
@@ -157,7 +159,7 @@ vm() { # N
 	exec 3>/tmp/vm.fifo
 	k=0
 	for w in $WORKLOADS; do
-		if ! wait_for "APPS-READY: $w" 600; then
+		if ! wait_for "APPS-READY: $w" 120; then
 			cellfail $w $n "the guest did not get to $w (VMM $(kill -0 $vmpid 2>/dev/null && echo running || echo ended))"
 			continue
 		fi
@@ -165,7 +167,7 @@ vm() { # N
 		t0=$(up)
 		if [ "$(wl_kind $w)" = local ]; then
 			echo go >&3
-			wait_for "APPS-DONE: $w" 3600 || { cellfail $w $n "the guest did not finish $w"; continue; }
+			wait_for "APPS-DONE: $w" $((60 + 30 * SCALE)) || { cellfail $w $n "the guest did not finish $w"; tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'; continue; }
 			t1=$(up)
 			snap $((k + 2))
 			sed -n "/APPS-READY: $w/,/APPS-DONE: $w/p" /tmp/vm.con | tr -d '\r' >/tmp/app-$w-$n.log
@@ -184,6 +186,7 @@ vm() { # N
 			rates $w $n $((k - 1)) $k "$(awk -v a=$t0 -v b=$t1 'BEGIN{w = b - a; if (w < 0.01) w = 0.01; print w}')"
 		else
 			cellfail $w $n "$why"
+			tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'
 		fi
 	done
 	exec 3>&-

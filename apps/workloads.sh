@@ -94,10 +94,14 @@ server_stop() {
 	sed 's/^/srv| /' /tmp/srv.log
 }
 
-# run_client W CPUS ADDR: the measured client of a server workload
+# run_client W CPUS ADDR: the measured client of a server workload; killed
+# after CLIENT_LIMIT seconds (virtual under icount: cheap when the machine
+# idles, but a spinning one pays for every virtual second), then its status
+# is 137
+CLIENT_LIMIT=$((20 + 10 * SCALE))
 run_client() {
 	case $1 in
-	iperf) $APPS/apptime $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_KB}K -f k ;;
-	memcached) $APPS/apptime $APPS/mcload -s $3 -p $MC_PORT -c $((2 * $2)) -n $MC_REQS -k 100 -d 32 -r 10 ;;
+	iperf) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_KB}K -f k ;;
+	memcached) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/mcload -s $3 -p $MC_PORT -c $((2 * $2)) -n $MC_REQS -k 100 -d 32 -r 10 ;;
 	esac
 }
