@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(REPRO_CFLAGS)
 CMOCKA_LIBS := -lcmocka
 
-PLATFORM := qemu opensbi linux busybox initramfs
+PLATFORM := qemu opensbi linux busybox initramfs apps
 
 .PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
 	format format-check run-host run-guest bench plots clean clean-cache help
@@ -46,6 +46,8 @@ $(PLATFORM):
 	@scripts/platform/$@.sh
 # initramfs packs the busybox binary and uses the kernel's gen_init_cpio.
 initramfs: busybox linux
+# apps (the application benchmarks' workloads) takes hackbench from the kernel's source.
+apps: linux
 
 # ---- host-side tools and unit tests ----
 # Each area of the project adds its own rules in mk/<area>.mk and extends:
@@ -100,8 +102,11 @@ run-host: all
 run-guest: all
 	@scripts/try guest --vmm $(VMM) --cpus $(CPUS) --mem $(MEM) $(RUN_HOST_ARGS)
 
+# the microbenchmarks, then the application benchmarks (BENCH_APPS=0: skip them)
+BENCH_APPS ?= 1
 bench: all
 	@scripts/bench/run
+	@if [ "$(BENCH_APPS)" != 0 ]; then scripts/bench/apps; fi
 
 clean:
 	rm -rf $(B)

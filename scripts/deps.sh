@@ -11,6 +11,7 @@ PKGS=(
   libcmocka-dev clang-format gnuplot-nox libbenchmark-dev
   e2fsprogs iproute2 ccache file linux-source-6.1
   cloc clang libclang-rt-14-dev
+  g++-riscv64-linux-gnu autoconf automake libtool
 )
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "deps: run as root (or via sudo) to install packages" >&2; exit 1; fi; }

@@ -1,0 +1,272 @@
+#!/bin/sh
+# Plan of the modelled host for the application benchmarks (issue 11; run by
+# init as /plan, driven by scripts/bench/apps). Reads /opt/duvisor/apps.conf:
+#   SYSTEM     native, kvm or duvisor (the rows' system)
+#   VMM        the VMM binary (not for native);  SETUP  run once first (insmod)
+#   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached
+#   SCALE      the work's size (apps/workloads.sh);  GUEST_MEM  guest RAM (MiB)
+#   HARTS      the host's harts: CPUs 0..N-1 run the server (native); the
+#              VMM (every thread of it: N vCPU threads and the I/O threads)
+#              gets CPUs 0..N (one more, for its I/O threads); hart HARTS-1
+#              runs the load client
+#   PROFILE    timing profile (for the rows)
+#   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
+#              list), each pinned to its own hart, each running hackbench once;
+#              rows "hackbench-vms" with vcpus = K: every VM's time (time.vmI)
+#              and their mean (time)
+# Prints one "DVAPP,system,workload,vcpus,metric,value,unit,note" row per
+# measurement, "DVAPP-FAIL: system workload vcpus: why" for a cell that
+# failed (the matrix goes on) and exits with the number of failed cells.
+. /opt/duvisor/apps.conf || exit 100
+cd /opt/duvisor || exit 100
+export APPS=/opt/apps/bin
+. $APPS/workloads.sh
+G=/opt/duvisor/guests
+client=$((HARTS - 1))
+failed=0
+echo "DVAPP-CONTEXT: system=$SYSTEM profile=$PROFILE harts=$HARTS scale=$SCALE vcpus=$VCPUS workloads=$WORKLOADS"
+if [ -n "$SETUP" ]; then
+	sh -c "$SETUP" || { echo "DVAPP-FAIL: $SYSTEM all all: setup failed: $SETUP"; exit 101; }
+fi
+ip link set lo up
+
+row() { echo "DVAPP,$SYSTEM,$1,$2,$3,$4,$5,$6"; }
+cellfail() { # W N WHY
+	echo "DVAPP-FAIL: $SYSTEM $1 $2: $3"
+	failed=$((failed + 1))
+}
+up() { cut -d' ' -f1 /proc/uptime; }
+cpulist() { [ "$1" = 1 ] && echo 0 || echo "0-$(($1 - 1))"; }
+
+# check W N LOG: the workload's own correctness and its result row(s);
+# non-zero (with the reason printed) when the run is not right
+check() {
+	w=$1 n=$2 log=$3
+	ns=$(sed -n 's/^.*APPTIME: ns=\([0-9]*\) rc=0$/\1/p' $log | tail -1)
+	[ -n "$ns" ] || { echo "status $(sed -n 's/^.*APPTIME: ns=[0-9]* rc=\([0-9]*\)$/\1/p' $log | tail -1) (or no APPTIME line)"; return 1; }
+	case $w in
+	hackbench)
+		grep -q "hackbench: groups=$HB_GROUPS loops=$HB_LOOPS messages=$((HB_GROUPS * 400 * HB_LOOPS)) " $log ||
+			{ echo "no summary line for $HB_GROUPS groups x $HB_LOOPS loops"; return 1; }
+		row $w $n time "$(awk -v ns=$ns 'BEGIN{printf "%.6f", ns / 1e9}')" s "groups=$HB_GROUPS loops=$HB_LOOPS"
+		;;
+	prime)
+		l=$(grep -o 'prime: numbers=[0-9]* primes=[0-9]* sum=[0-9a-f]*' $log | tail -1)
+		[ "$(echo "$l" | sed 's/.*numbers=\([0-9]*\).*/\1/')" = "$PRIME_COUNT" ] ||
+			{ echo "factor did not print $PRIME_COUNT lines ($l)"; return 1; }
+		row $w $n time "$(awk -v ns=$ns 'BEGIN{printf "%.6f", ns / 1e9}')" s "${l#prime: }"
+		;;
+	iperf)
+		sent=$((IPERF_KB * 1024))
+		# the server's report: "[  1] 0.0000-1.2345 sec  8192 KBytes  ..." (KBytes = 1024 bytes)
+		kb=$(grep -o 'sec *[0-9.]* KBytes' $log | tail -1 | awk '{print $2}')
+		[ -n "$kb" ] || { echo "no server report (bytes received)"; return 1; }
+		got=$(awk -v k=$kb 'BEGIN{printf "%.0f", k * 1024}')
+		[ "$got" = "$sent" ] || { echo "bytes received $got != bytes sent $sent"; return 1; }
+		row $w $n throughput "$(awk -v b=$sent -v ns=$ns 'BEGIN{printf "%.3f", b * 8 / ns * 1000}')" Mbit/s \
+			"bytes=$sent received=$got"
+		;;
+	memcached)
+		l=$(grep -o 'MCLOAD: .*' $log | tail -1)
+		[ -n "$l" ] || { echo "no MCLOAD line"; return 1; }
+		row $w $n throughput "$(echo "$l" | sed 's/.*ops_per_s=\([0-9]*\).*/\1/')" ops/s \
+			"$(echo "$l" | sed 's/MCLOAD: //; s/ ns=.*//; s/ /;/g')"
+		;;
+	esac
+}
+
+# ---- native: the same programs on the host, CPUs 0..N-1 ----
+native() { # N
+	n=$1
+	for w in $WORKLOADS; do
+		log=/tmp/app-$w-$n.log
+		echo "DVAPP-RUN: $SYSTEM $w vcpus=$n"
+		if [ "$(wl_kind $w)" = local ]; then
+			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; run_local $w $n" >/dev/null 2>&1
+			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
+		else
+			(
+				PIN="taskset -c $(cpulist $n)"
+				server_start $w $n
+				listening $(wl_port $w) || echo "APPS: $w server not listening"
+				taskset -c $client sh -c ". $APPS/workloads.sh; run_client $w $n 127.0.0.1"
+				server_stop $w
+			) >$log 2>&1
+			# the server runs on CPUs 0..N-1: taskset -p on its pid
+		fi
+		sed "s/^/app| /" $log
+		if why=$(check $w $n $log); then echo "$why"; else cellfail $w $n "$why"; fi
+	done
+}
+
+# ---- a VM: the guest runs every workload in one boot (apps/guest-plan.sh) ----
+# counters K: the K-th --stats block of the VMM's stderr as "name value" lines
+counters() {
+	awk -v k="$1" '
+	/^stats: backend / { blk++; next }
+	blk != k { next }
+	/^stats: duvisor vcpu[0-9]+ / {
+		for (i = 4; i <= NF; i++) { split($i, kv, "="); v["dv." kv[1]] += kv[2] }
+		next
+	}
+	$1 == "stats:" && $3 ~ /^total=/ { split($3, kv, "="); v[$2] = kv[2] }
+	END { for (x in v) print x, v[x] }' /tmp/vm.err
+}
+snap() { # K
+	kill -QUIT "$vmpid" 2>/dev/null || return 1
+	i=0
+	while [ "$(grep -c '^stats: backend ' /tmp/vm.err)" -lt "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 200 ] || return 1
+		usleep 20000
+	done
+	usleep 50000 # the rest of the block
+}
+wait_for() { # PATTERN TIMEOUT-S
+	i=0
+	while ! grep -q "$1" /tmp/vm.con; do
+		kill -0 "$vmpid" 2>/dev/null || return 1
+		i=$((i + 1))
+		[ $i -le $(($2 * 50)) ] || return 1
+		usleep 20000
+	done
+}
+# rates W N K1 K2 WINDOW: exit rows from the difference of two snapshots
+rates() {
+	counters $3 >/tmp/c1
+	counters $4 >/tmp/c2
+	awk -v sys=$SYSTEM -v w=$1 -v n=$2 -v win=$5 '
+	FNR == NR { a[$1] = $2; next }
+	{ d = $2 - a[$1]; if (d <= 0) next; r = d / win
+	  if ($1 == "kvm.exits" || $1 == "dv.hu_exits" || $1 == "dv.irq_exits") tot += d
+	  if ($1 ~ /^(kvm\.|dv\.|exit_|sbi_|irq_)/ && $1 !~ /_ns$/)
+		printf "DVAPP,%s,%s,%d,exits:%s,%.1f,1/s,count=%d\n", sys, w, n, $1, r, d }
+	END { printf "DVAPP,%s,%s,%d,exits,%.1f,1/s,window=%.2fs\n", sys, w, n, tot / win, win }' /tmp/c1 /tmp/c2
+}
+vm() { # N
+	n=$1
+	rm -f /tmp/vm.fifo /tmp/vm.con /tmp/vm.err
+	mkfifo /tmp/vm.fifo
+	: >/tmp/vm.con
+	: >/tmp/vm.err
+	wl=$(echo $WORKLOADS | tr ' ' ,)
+	echo "DVAPP-RUN: $SYSTEM guest vcpus=$n workloads=$wl"
+	taskset -c "$(cpulist $((n + 1)))" $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" \
+		--cpus $n --stats --net tap=tap0,host-ip=192.0.2.1/24 \
+		--append "console=ttyS0 quiet apps.w=$wl apps.scale=$SCALE apps.ip=192.0.2.2/24" \
+		</tmp/vm.fifo >/tmp/vm.con 2>/tmp/vm.err &
+	vmpid=$!
+	exec 3>/tmp/vm.fifo
+	k=0
+	for w in $WORKLOADS; do
+		if ! wait_for "APPS-READY: $w" 120; then
+			cellfail $w $n "the guest did not get to $w (VMM $(kill -0 $vmpid 2>/dev/null && echo running || echo ended))"
+			continue
+		fi
+		snap $((k + 1)) || { cellfail $w $n "no counters (--stats) on SIGQUIT"; continue; }
+		t0=$(up)
+		if [ "$(wl_kind $w)" = local ]; then
+			echo go >&3
+			wait_for "APPS-DONE: $w" $((60 + 30 * SCALE)) || { cellfail $w $n "the guest did not finish $w"; tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'; continue; }
+			t1=$(up)
+			snap $((k + 2))
+			sed -n "/APPS-READY: $w/,/APPS-DONE: $w/p" /tmp/vm.con | tr -d '\r' >/tmp/app-$w-$n.log
+		else
+			taskset -c $client sh -c ". $APPS/workloads.sh; run_client $w $n 192.0.2.2" >/tmp/app-$w-$n.cli 2>&1
+			t1=$(up)
+			snap $((k + 2))
+			echo go >&3
+			wait_for "APPS-DONE: $w" 60
+			{ cat /tmp/app-$w-$n.cli; sed -n "/APPS-READY: $w/,/APPS-DONE: $w/p" /tmp/vm.con | tr -d '\r'; } >/tmp/app-$w-$n.log
+		fi
+		k=$((k + 2))
+		sed "s/^/app| /" /tmp/app-$w-$n.log
+		if why=$(check $w $n /tmp/app-$w-$n.log); then
+			echo "$why"
+			rates $w $n $((k - 1)) $k "$(awk -v a=$t0 -v b=$t1 'BEGIN{w = b - a; if (w < 0.01) w = 0.01; print w}')"
+		else
+			cellfail $w $n "$why"
+			tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'
+		fi
+	done
+	exec 3>&-
+	i=0
+	while kill -0 $vmpid 2>/dev/null && [ $i -lt 3000 ]; do i=$((i + 1)); usleep 20000; done
+	kill -9 $vmpid 2>/dev/null
+	wait $vmpid
+	rc=$?
+	grep -q "APPS-GUEST: end" /tmp/vm.con || { echo "DVAPP-NOTE: $SYSTEM vcpus=$n: the guest did not reach its end (status $rc)"; }
+	sed 's/^/guest| /' /tmp/vm.con | grep -v '^guest| app' | tail -40
+	awk '/^stats: backend /{b++} b == '"$((k + 1))"'' /tmp/vm.err | sed 's/^/stats| /' | head -60
+}
+
+# ---- K VMs of 1 vCPU at once, hackbench in each (multi-VM scaling) ----
+multivm() { # K
+	K=$1 i=0
+	echo "DVAPP-RUN: $SYSTEM $K VMs of 1 vCPU, hackbench"
+	while [ $i -lt $K ]; do
+		rm -f /tmp/mv$i.fifo /tmp/mv$i.con /tmp/mv$i.err
+		mkfifo /tmp/mv$i.fifo
+		: >/tmp/mv$i.con
+		taskset -c $i $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" --cpus 1 --stats \
+			--append "console=ttyS0 quiet apps.w=hackbench apps.scale=$SCALE" \
+			</tmp/mv$i.fifo >/tmp/mv$i.con 2>/tmp/mv$i.err &
+		eval "pid$i=\$!"
+		eval "exec $((i + 3))>/tmp/mv$i.fifo"
+		i=$((i + 1))
+	done
+	ok=1 i=0
+	while [ $i -lt $K ]; do
+		j=0
+		while ! grep -q "APPS-READY: hackbench" /tmp/mv$i.con; do
+			j=$((j + 1))
+			[ $j -le 30000 ] || { ok=0; break; }
+			usleep 20000
+		done
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] || { cellfail hackbench-vms $K "not every guest got to hackbench"; }
+	i=0
+	while [ $i -lt $K ]; do echo go >&$((i + 3)); i=$((i + 1)); done
+	i=0 sum=0
+	while [ $i -lt $K ]; do
+		j=0
+		while ! grep -q "APPS-DONE: hackbench" /tmp/mv$i.con; do
+			j=$((j + 1))
+			[ $j -le 90000 ] || break
+			usleep 20000
+		done
+		tr -d '\r' </tmp/mv$i.con | sed -n "/APPS-READY: hackbench/,/APPS-DONE: hackbench/p" >/tmp/app-mv$i.log
+		sed "s/^/app| vm$i: /" /tmp/app-mv$i.log
+		if why=$(check hackbench 1 /tmp/app-mv$i.log); then
+			t=$(echo "$why" | cut -d, -f6)
+			row hackbench-vms $K time.vm$i "$t" s "vm=$i of $K"
+			sum=$(awk -v a=$sum -v b=$t 'BEGIN{print a + b}')
+		else
+			cellfail hackbench-vms $K "VM $i: $why"
+			ok=0
+		fi
+		i=$((i + 1))
+	done
+	[ $ok = 1 ] && row hackbench-vms $K time "$(awk -v a=$sum -v k=$K 'BEGIN{printf "%.6f", a / k}')" s "mean of $K VMs"
+	i=0
+	while [ $i -lt $K ]; do
+		eval "exec $((i + 3))>&-"
+		eval "p=\$pid$i"
+		j=0
+		while kill -0 $p 2>/dev/null && [ $j -lt 3000 ]; do j=$((j + 1)); usleep 20000; done
+		kill -9 $p 2>/dev/null
+		wait $p
+		i=$((i + 1))
+	done
+}
+
+if [ -n "${MULTIVM:-}" ]; then
+	for k in $MULTIVM; do multivm $k; done
+else
+	for n in $VCPUS; do
+		if [ "$SYSTEM" = native ]; then native $n; else vm $n; fi
+	done
+fi
+echo "DVAPP-END: $SYSTEM failed=$failed"
+exit $failed

@@ -1,0 +1,107 @@
+# The application workloads' command lines (sourced by apps/guest-plan.sh in
+# the Linux guest and apps/host-plan.sh in the modelled host; busybox sh).
+# Every size is a function of SCALE (BENCH_SCALE of scripts/bench/apps) so
+# that a run is a fixed amount of work whose time is measured.
+#   hackbench  10 groups (the paper's), 10*SCALE loops (the paper: 100)
+#   prime      busybox factor over 5000*SCALE numbers from 10^9+1, split
+#              into one contiguous range per CPU (threads = CPUs, as the
+#              paper's sysbench); fixed total work
+#   iperf      one TCP stream of IPERF_KB KiB (8 MiB x SCALE), guest server, host client
+#   memcached  memcached with one worker thread per CPU, mcload with 2
+#              connections per CPU, MC_REQS requests each (1 SET : 10 GET,
+#              32-byte values)
+# A bin/ directory holding the programs is $APPS (default /opt/apps/bin).
+# SCALE 0 is the smoke size (tests/suites/apps): a few messages, numbers,
+# KiB and requests, enough to check that each workload works.
+APPS=${APPS:-/opt/apps/bin}
+SCALE=${SCALE:-1}
+export APPS SCALE
+HB_GROUPS=10
+HB_LOOPS=$((10 * SCALE))
+PRIME_BASE=1000000001
+PRIME_COUNT=$((5000 * SCALE))
+IPERF_KB=$((8192 * SCALE))
+MC_REQS=$((500 * SCALE))
+if [ "$SCALE" = 0 ]; then
+	HB_GROUPS=2 HB_LOOPS=2 PRIME_COUNT=40 IPERF_KB=256 MC_REQS=50
+fi
+MC_PORT=11211
+IPERF_PORT=5001
+
+# kind W: "local" (runs where it is measured) or "server" (a server here, the
+# client on the host)
+wl_kind() {
+	case $1 in iperf | memcached) echo server ;; *) echo local ;; esac
+}
+
+wl_port() { case $1 in iperf) echo $IPERF_PORT ;; memcached) echo $MC_PORT ;; esac; }
+
+# listening PORT: wait (4 s at most) until a server listens on PORT
+listening() {
+	i=0
+	while ! netstat -ltn 2>/dev/null | grep -q ":$1 "; do
+		i=$((i + 1))
+		[ $i -le 200 ] || return 1
+		usleep 20000
+	done
+}
+
+# run_local W CPUS: the measured command of a local workload; prints its
+# own lines and "APPTIME: ns=N rc=R"; returns R
+run_local() {
+	case $1 in
+	hackbench) $APPS/apptime $APPS/hackbench -g $HB_GROUPS -l $HB_LOOPS ;;
+	prime) $APPS/apptime sh -c ". $APPS/workloads.sh; PRIME_COUNT=$PRIME_COUNT; prime_all $2" ;;
+	*) echo "APPS: unknown workload $1"; return 2 ;;
+	esac
+}
+
+# prime_all CPUS: factor PRIME_COUNT numbers in CPUS parallel ranges; prints
+# "prime: numbers=N primes=P sum=S" (S: a checksum of every factor line)
+prime_all() {
+	n=$1 i=0 per=$(((PRIME_COUNT + $1 - 1) / $1)) pids=
+	while [ $i -lt $n ]; do
+		lo=$((PRIME_BASE + i * per))
+		hi=$((lo + per - 1))
+		[ $hi -lt $((PRIME_BASE + PRIME_COUNT - 1)) ] || hi=$((PRIME_BASE + PRIME_COUNT - 1))
+		seq $lo $hi | factor >/tmp/prime.$i &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	rc=0
+	for p in $pids; do wait $p || rc=1; done
+	i=0
+	: >/tmp/prime.all
+	while [ $i -lt $n ]; do cat /tmp/prime.$i >>/tmp/prime.all; rm -f /tmp/prime.$i; i=$((i + 1)); done
+	echo "prime: numbers=$(wc -l </tmp/prime.all) primes=$(awk 'NF == 2' /tmp/prime.all | wc -l) sum=$(md5sum </tmp/prime.all | cut -c1-16)"
+	return $rc
+}
+
+# server_start W CPUS: start the server of W in the background (pid in SRV),
+# prefixed by $PIN (taskset) if set
+server_start() {
+	case $1 in
+	iperf) $PIN $APPS/iperf -s -p $IPERF_PORT -f k >/tmp/srv.log 2>&1 & ;;
+	memcached) $PIN $APPS/runas 1000 $APPS/memcached -p $MC_PORT -U 0 -t $2 -m 64 >/tmp/srv.log 2>&1 & ;;
+	esac
+	SRV=$!
+}
+
+# server_stop W: stop it, print its log as "srv| " lines
+server_stop() {
+	kill $SRV 2>/dev/null
+	wait $SRV 2>/dev/null
+	sed 's/^/srv| /' /tmp/srv.log
+}
+
+# run_client W CPUS ADDR: the measured client of a server workload; killed
+# after CLIENT_LIMIT seconds (virtual under icount: cheap when the machine
+# idles, but a spinning one pays for every virtual second), then its status
+# is 137
+CLIENT_LIMIT=$((20 + 10 * SCALE))
+run_client() {
+	case $1 in
+	iperf) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_KB}K -f k ;;
+	memcached) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/mcload -s $3 -p $MC_PORT -c $((2 * $2)) -n $MC_REQS -k 100 -d 32 -r 10 ;;
+	esac
+}

@@ -1,0 +1,34 @@
+# Application benchmarks (issue 11): the workloads' programs of our own, the
+# Linux guest's initramfs with every workload, `make bench-apps`.
+#   the Debian workloads (hackbench, iperf, memcached): scripts/platform/apps.sh (cached)
+#   apptime, mcload, runas: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
+APPS_RUN := $(B)/apps-run
+APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload $(APPS_RUN)/bin/runas
+APPS_DEB := hackbench iperf memcached
+APPS_INITRD := $(APPS_RUN)/apps-initramfs.cpio
+TARGETS += $(APPS_OWN) $(APPS_INITRD)
+
+$(APPS_RUN)/bin/%: apps/%.c
+	@mkdir -p $(@D)
+	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(REPRO_CFLAGS) -static -pthread -o $@ $<
+
+# base initramfs + the guest plan as /plan + /opt/apps/bin (the same programs
+# the host gets for native runs)
+$(APPS_INITRD): apps/guest-plan.sh apps/workloads.sh $(APPS_OWN) $(B)/initramfs/base.cpio \
+		$(addprefix $(B)/apps/bin/,$(APPS_DEB))
+	@mkdir -p $(@D)
+	{ echo "file /plan $(TOP)/apps/guest-plan.sh 0755 0 0"; \
+	  echo "dir /opt/apps 0755 0 0"; echo "dir /opt/apps/bin 0755 0 0"; \
+	  echo "file /opt/apps/bin/workloads.sh $(TOP)/apps/workloads.sh 0644 0 0"; \
+	  for f in $(APPS_OWN) $(addprefix $(B)/apps/bin/,$(APPS_DEB)); do \
+		echo "file /opt/apps/bin/$$(basename $$f) $$f 0755 0 0"; done; } >$@.list
+	cp $(B)/initramfs/base.cpio $@.tmp
+	$(B)/linux/gen_init_cpio -t 0 $@.list >>$@.tmp
+	mv $@.tmp $@
+	rm -f $@.list
+
+.PHONY: apps-programs bench-apps
+apps-programs: $(APPS_OWN) $(APPS_INITRD)
+
+bench-apps: all
+	@scripts/bench/apps
