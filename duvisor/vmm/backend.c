@@ -306,9 +306,12 @@ static void dv_print_stats(struct vm *vm, int fd)
 		for (int s = 0; s < DV_STAT__NR; s++)
 			dprintf(fd, " %s=%llu", dv_stat_names[s], (unsigned long long)st[s]);
 		if (__atomic_load_n(&v->has_drv, __ATOMIC_ACQUIRE))
-			dprintf(fd, " driver_sched_in=%llu nvcsw=%llu nivcsw=%llu",
+			dprintf(fd,
+				" driver_sched_in=%llu nvcsw=%llu nivcsw=%llu driver_pmc_set=%llu "
+				"driver_pmc_skip=%llu",
 				(unsigned long long)v->drv.sched_in, (unsigned long long)v->nvcsw,
-				(unsigned long long)v->nivcsw);
+				(unsigned long long)v->nivcsw, (unsigned long long)v->drv.pmc_set,
+				(unsigned long long)v->drv.pmc_skip);
 		dprintf(fd, "\n");
 	}
 }

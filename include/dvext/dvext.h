@@ -139,6 +139,11 @@
  * first index, and any active non-V or locked entry: SBI_ERR_DENIED. Bad
  * index/size/alignment/perm: SBI_ERR_INVALID_PARAM. A range over memory
  * S-mode may not use (firmware, M-only MMIO): SBI_ERR_INVALID_ADDRESS.
+ * LOAD makes the hart's V entries exactly the n ranges of a table (struct
+ * dvext_pmc_range, host-physical, 8-byte aligned, memory S-mode may read):
+ * entries first .. first + n - 1, the rest cleared, one fence; n > count:
+ * SBI_ERR_INVALID_PARAM; a table S-mode may not read:
+ * SBI_ERR_INVALID_ADDRESS; any error leaves the entries as they were.
  * Without the model: probe 0, every call SBI_ERR_NOT_SUPPORTED.
  */
 #define DVEXT_SBI_EXT_PMC	0x08445650 /* 0x08 | "DVP" */
@@ -146,6 +151,7 @@
 #define DVEXT_SBI_PMC_CLEAR	1	   /* (index) */
 #define DVEXT_SBI_PMC_INFO	2	   /* -> first V index << 16 | count */
 #define DVEXT_SBI_PMC_CLEAR_ALL 3	   /* every V entry of the calling hart */
+#define DVEXT_SBI_PMC_LOAD	4	   /* (table, n): a whole range set */
 #define DVEXT_SBI_PMC_PERM_R	1
 #define DVEXT_SBI_PMC_PERM_W	2
 #define DVEXT_SBI_PMC_PERM_X	4
@@ -174,6 +180,11 @@
 struct dvext_vcpu_entry {
 	uint64_t pending; /* DVEXT_POSTABLE_MASK bits */
 	uint64_t driver;
+};
+
+/* One entry of an SBI PMC LOAD table (RV64: the firmware reads XLEN words) */
+struct dvext_pmc_range {
+	uint64_t addr, size, perm; /* as SET's arguments */
 };
 
 /* Every DV-Ext CSR, for tools and the uniqueness test. */
