@@ -20,6 +20,8 @@ show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
 # console_checks: the VMM on a terminal (tests/console/checks.sh)
 . bin/console-checks.sh
+# placement_checks: --vcpu-cpus, --io-cpus (tests/placement/checks.sh)
+. bin/placement-checks.sh
 # CmaFree also moves by a few MiB with other movable allocations (tmpfs logs,
 # page cache: 2.8 MiB once in 20 loaded runs); a leaked VM is at least its RAM
 # (128 MiB by default), so memory checks allow this much (kB).
@@ -310,6 +312,29 @@ hostile() {
 	dmesg | grep -E 'unhandled signal' | sed 's/^/# /'
 }
 
+# The per-hart PMC cache (duvisor/driver, docs/dv-ext.md "PMC ranges across
+# switches"): two VMs on one hart, each reading only its own RAM, and a
+# hostile third stopped (dvtool twovm); the switch counters (dvswitch).
+pmc_cache() {
+	tool twovm
+	bin/dvswitch 100 1 test 4 >/tmp/sw.log 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/sw.log
+	sw() { grep "^DVSWITCH: $1 cache=$2 " /tmp/sw.log | head -1; }
+	val() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
+	s=$(sw same-vm 1) o=$(sw other-vm 1) s0=$(sw same-vm 0)
+	si=$(val "$s" sched_in) sset=$(val "$s" pmc_set) sskip=$(val "$s" pmc_skip)
+	oi=$(val "$o" sched_in) oset=$(val "$o" pmc_set) oskip=$(val "$o" pmc_skip)
+	zi=$(val "$s0" sched_in) zset=$(val "$s0" pmc_set) zo=$(val "$s0" sched_out) zclr=$(val "$s0" pmc_clear)
+	# same VM: at most the first switch-in (and one after an interloper) loads
+	t "$([ $rc = 0 ] && [ "${si:-0}" -ge 200 ] && [ $((sset * 20)) -le "$si" ] && [ $((sset + sskip)) = "$si" ] && echo 0)" \
+		"PMC cache: switch-ins between two threads of one VM on one hart make no firmware call (${sset:-?} loads, ${sskip:-?} skipped of ${si:-?} switch-ins)"
+	t "$([ $rc = 0 ] && [ "${oi:-0}" -ge 200 ] && [ "$oskip" = 0 ] && [ "$oset" = "$oi" ] && echo 0)" \
+		"PMC cache: every switch-in between two VMs on one hart reloads the ranges with one call (${oset:-?} loads, ${oskip:-?} skipped of ${oi:-?} switch-ins)"
+	t "$([ $rc = 0 ] && [ "${zi:-0}" -ge 200 ] && [ "$zset" -gt "$zi" ] && [ "$zclr" = "$zo" ] && echo 0)" \
+		"PMC cache off (pmc_cache=0): a CLEAR_ALL and a SET per range at every switch-in, a CLEAR_ALL at every switch-out (${zset:-?} calls for ${zi:-?} switch-ins, ${zclr:-?} clears for ${zo:-?} switch-outs)"
+}
+
 signals() {
 	# Two vCPU threads on one hart, a stream of preemptions, stops and handled signals.
 	taskset -c 0 $VMM --kernel $G/selftest.elf --cpus 2 \
@@ -375,8 +400,10 @@ all)
 	errors
 	linux_all
 	console_checks
+	placement_checks
 	hsm
 	hostile
+	pmc_cache
 	signals
 	kill_midrun
 	reload

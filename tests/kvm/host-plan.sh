@@ -23,6 +23,8 @@ show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
 # console_checks: the VMM on a terminal (tests/console/checks.sh)
 . bin/console-checks.sh
+# placement_checks: --vcpu-cpus, --io-cpus (tests/placement/checks.sh)
+. bin/placement-checks.sh
 
 # ---- bare metal ----
 baremetal() {
@@ -304,6 +306,7 @@ all)
 	errors
 	linux_all
 	console_checks
+	placement_checks
 	hsm
 	idle
 	;;
