@@ -19,7 +19,9 @@
  * towards the idle task or another DuVisor thread; anything else that gets
  * the hart (a KVM vCPU thread, any task, also after idle: a notifier hooked
  * on each hart's idle task) finds them cleared. See "PMC ranges across
- * switches" in docs/dv-ext.md for why this is safe.
+ * switches" in docs/dv-ext.md for why this is safe. A post-only thread
+ * (DUVISOR_THREAD_POST: h_enable.PO makes HURET illegal for it, hstatus.HU
+ * stays clear) never enters V and loads no ranges at all.
  *
  * Lifetime: a VM is reference counted. The open file holds one reference and
  * every registered thread one more. A thread drops its reference when it
@@ -152,6 +154,7 @@ static LIST_HEAD(dv_threads);
 static DEFINE_IDA(dv_vmid_ida);
 static unsigned long dv_vmid_max;
 static bool dv_has_sstc;
+static bool dv_has_po; /* h_enable.PO: post-only threads (HURET illegal) */
 static bool dv_fw_pmc, dv_fw_pmc_load;
 static atomic64_t dv_vm_serial;
 static atomic64_t dv_pmc_calls, dv_pmc_skips, dv_pmc_clears;
@@ -341,7 +344,7 @@ static void dv_load(struct dv_thread *t)
 	struct dv_state *g = &t->g;
 	struct dv_host *h = &t->h;
 	unsigned long c0 = csr_read(CSR_CYCLE);
-	bool ok;
+	bool post = t->kind == DUVISOR_THREAD_POST;
 
 	h->hstatus = csr_read(CSR_HSTATUS);
 	h->hedeleg = csr_read(CSR_HEDELEG);
@@ -354,9 +357,18 @@ static void dv_load(struct dv_thread *t)
 	csr_write(CSR_HEDELEG, DV_HEDELEG);
 	csr_write(CSR_HIDELEG, DV_HIDELEG);
 	csr_write(CSR_HCOUNTEREN, -1UL);
-	csr_write(CSR_HSTATUS, (h->hstatus & HSTATUS_VSXL) | HSTATUS_HU | HSTATUS_VTW);
-	csr_write(CSR_HGATP, vm->hgatp);
-	hfence_gvma_vmid(vm->vmid);
+	/*
+	 * A post-only thread never enters V: HURET is illegal for it
+	 * (h_enable.PO) and so is HLV/HSV (hstatus.HU clear), so it needs
+	 * neither the stage-2 root nor PMC ranges. Everything HU can reach
+	 * (hu_*, the guest-state aliases) is still loaded from its own state
+	 * and saved: it must not see another VM's.
+	 */
+	csr_write(CSR_HSTATUS, (h->hstatus & HSTATUS_VSXL) | (post ? 0 : HSTATUS_HU) | HSTATUS_VTW);
+	if (!post) {
+		csr_write(CSR_HGATP, vm->hgatp);
+		hfence_gvma_vmid(vm->vmid);
+	}
 
 	csr_write(CSR_VSSTATUS, g->vsstatus);
 	csr_write(CSR_VSIE, g->vsie);
@@ -387,8 +399,9 @@ static void dv_load(struct dv_thread *t)
 	csr_write(DVEXT_CSR_H_VCPU, t->kind == DUVISOR_THREAD_VCPU ? t->id : DVEXT_VCPUNUM_MAX);
 	csr_write(DVEXT_CSR_H_DELEG, t->kind == DUVISOR_THREAD_VCPU ? READ_ONCE(vm->deleg) : 0);
 	/* The ranges before EN: with EN on, HURET may enter the guest. */
-	ok = dv_pmc_load(t);
-	if (ok)
+	if (post)
+		csr_write(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_PO);
+	else if (dv_pmc_load(t))
 		csr_write(DVEXT_CSR_H_ENABLE,
 			  DVEXT_H_ENABLE_EN |
 				  ((vm->flags & DUVISOR_VM_VPOST) ? DVEXT_H_ENABLE_VPOST : 0));
@@ -446,7 +459,8 @@ static void dv_put(struct dv_thread *t, struct task_struct *next)
 	csr_write(DVEXT_CSR_H_VCPUTAB, 0);
 	dv_pmc_leave(t, next);
 	/* This VMID may be KVM's too: leave no translation of ours behind. */
-	hfence_gvma_vmid(vm->vmid);
+	if (t->kind != DUVISOR_THREAD_POST)
+		hfence_gvma_vmid(vm->vmid);
 
 	/*
 	 * The guest's VS interrupt enables live in the hart's mie (vsie is
@@ -704,7 +718,8 @@ static int dv_register(struct dv_vm *vm, struct duvisor_register __user *uarg)
 
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
-	if (r.kind > DUVISOR_THREAD_IO || (r.kind == DUVISOR_THREAD_VCPU && r.id >= vm->nr_vcpus))
+	if (r.kind > DUVISOR_THREAD_POST || (r.kind == DUVISOR_THREAD_POST && !dv_has_po) ||
+	    (r.kind == DUVISOR_THREAD_VCPU && r.id >= vm->nr_vcpus))
 		return -EINVAL;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -911,6 +926,10 @@ static void dv_detect(void *unused)
 	dv_vmid_max = (csr_read(CSR_HGATP) & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
 	csr_write(CSR_HGATP, old);
 	hfence_gvma_vmid(0);
+	/* h_enable.PO is WARL: a model without it keeps the bit 0. */
+	csr_write(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_PO);
+	dv_has_po = csr_read(DVEXT_CSR_H_ENABLE) & DVEXT_H_ENABLE_PO;
+	csr_write(DVEXT_CSR_H_ENABLE, 0);
 }
 
 static int __init dv_init(void)
@@ -951,9 +970,9 @@ static int __init dv_init(void)
 		return err;
 	}
 	preempt_notifier_inc();
-	pr_info("ready: %lu VMIDs, sstc %s, PMC %s (%u ranges from pmp%u, %s)%s\n", dv_vmid_max,
-		dv_has_sstc ? "yes" : "no", dv_fw_pmc ? "yes" : "no (firmware lacks the extension)",
-		dv_pmc_count, dv_pmc_first,
+	pr_info("ready: %lu VMIDs, sstc %s, post-only %s, PMC %s (%u ranges from pmp%u, %s)%s\n",
+		dv_vmid_max, dv_has_sstc ? "yes" : "no", dv_has_po ? "yes" : "no",
+		dv_fw_pmc ? "yes" : "no (firmware lacks the extension)", dv_pmc_count, dv_pmc_first,
 		dv_fw_pmc_load ? "one LOAD per VM switch" : "no LOAD: one SET per range",
 		!dv_fw_pmc && insecure_nopmc ? ", insecure_nopmc: VMs run unisolated" : "");
 	return 0;

@@ -100,7 +100,9 @@ static void make_key(void)
 
 static int register_thread(struct dv_vm *d, struct dv_vcpu *v)
 {
-	struct duvisor_register r = { .kind = v ? DUVISOR_THREAD_VCPU : DUVISOR_THREAD_IO,
+	/* A thread that posts only registers post-only: HURET is illegal for
+	 * it, so its switches need no PMC ranges (a driver without it: I/O). */
+	struct duvisor_register r = { .kind = v ? DUVISOR_THREAD_VCPU : DUVISOR_THREAD_POST,
 				      .id = v ? v->vcpu->id : 0 };
 	struct dv_thread *t;
 
@@ -109,7 +111,13 @@ static int register_thread(struct dv_vm *d, struct dv_vcpu *v)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	if (ioctl(d->fd, DUVISOR_REGISTER, &r)) {
+	int ret = ioctl(d->fd, DUVISOR_REGISTER, &r);
+
+	if (ret && errno == EINVAL && !v) {
+		r.kind = DUVISOR_THREAD_IO;
+		ret = ioctl(d->fd, DUVISOR_REGISTER, &r);
+	}
+	if (ret) {
 		int err = errno;
 
 		free(t);

@@ -22,7 +22,7 @@
 #define DVEXT_ABI_VERSION 1
 
 /* ===== Kernel-only CSRs (HK): hypervisor custom range 0x6C0-0x6FF ===== */
-#define DVEXT_CSR_H_ENABLE  0x6c0 /* EN, VPOST */
+#define DVEXT_CSR_H_ENABLE  0x6c0 /* EN, VPOST, PO */
 #define DVEXT_CSR_H_DELEG   0x6c1 /* one bit per delegated exit cause */
 #define DVEXT_CSR_H_VCPU    0x6c2 /* vCPU id running on this hart */
 #define DVEXT_CSR_H_VCPUTAB 0x6c3 /* host-physical address of the vCPU table */
@@ -61,7 +61,9 @@
 #define DVEXT_H_ENABLE_EN	   (DVEXT_UL(1) << DVEXT_H_ENABLE_EN_SHIFT)
 #define DVEXT_H_ENABLE_VPOST_SHIFT 1 /* V mode may write hu_vitr */
 #define DVEXT_H_ENABLE_VPOST	   (DVEXT_UL(1) << DVEXT_H_ENABLE_VPOST_SHIFT)
-#define DVEXT_H_ENABLE_MASK	   (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST)
+#define DVEXT_H_ENABLE_PO_SHIFT	   2 /* post-only: HURET is illegal */
+#define DVEXT_H_ENABLE_PO	   (DVEXT_UL(1) << DVEXT_H_ENABLE_PO_SHIFT)
+#define DVEXT_H_ENABLE_MASK	   (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST | DVEXT_H_ENABLE_PO)
 
 /* h_deleg: the causes below; all other bits read 0 */
 #define DVEXT_H_DELEG_MASK                                    \

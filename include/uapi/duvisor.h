@@ -59,6 +59,10 @@ struct duvisor_create {
 /* What a thread is to the VM. */
 #define DUVISOR_THREAD_VCPU 0 /* runs vCPU `id`: HURET enters the guest as that vCPU */
 #define DUVISOR_THREAD_IO   1 /* may post interrupts (hu_vitr); id ignored */
+/* Posts only (hu_vitr); HURET is illegal for it (h_enable.PO), so it needs
+ * no PMC ranges and its switches make no firmware call; id ignored. EINVAL
+ * from a driver without it (use DUVISOR_THREAD_IO then). */
+#define DUVISOR_THREAD_POST 2
 
 struct duvisor_register {
 	__u32 kind; /* DUVISOR_THREAD_* */

@@ -356,7 +356,10 @@ enum act {
 	ACT_HURET_UNREG,
 	ACT_VITR_UNREG,
 	ACT_HURET_AFTER_UNREG,
-	ACT_POST_OK, /* control */
+	ACT_HURET_POST,
+	ACT_HLV_POST,
+	ACT_POST_ONLY_OK, /* control */
+	ACT_POST_OK,	  /* control */
 };
 
 static const char *const act_name[] = {
@@ -371,6 +374,9 @@ static const char *const act_name[] = {
 	[ACT_HURET_UNREG] = "HURET without registering",
 	[ACT_VITR_UNREG] = "write hu_vitr without registering",
 	[ACT_HURET_AFTER_UNREG] = "HURET after unregistering",
+	[ACT_HURET_POST] = "HURET from a post-only thread",
+	[ACT_HLV_POST] = "HLV.D (a load on behalf of V) from a post-only thread",
+	[ACT_POST_ONLY_OK] = "post-only thread posts to vCPU 1 of a 2-vCPU VM (control)",
 	[ACT_POST_OK] = "post to vCPU 1 of a 2-vCPU VM (control)",
 };
 
@@ -383,7 +389,10 @@ static void act_child(void *arg)
 		_exit(60);
 	if (a != ACT_HURET_UNREG && a != ACT_VITR_UNREG &&
 	    reg(t.fd,
-		a == ACT_POST_RANGE || a == ACT_POST_OK ? DUVISOR_THREAD_IO : DUVISOR_THREAD_VCPU,
+		a == ACT_POST_RANGE || a == ACT_POST_OK ? DUVISOR_THREAD_IO
+		: a == ACT_HURET_POST || a == ACT_HLV_POST || a == ACT_POST_ONLY_OK
+			? DUVISOR_THREAD_POST
+			: DUVISOR_THREAD_VCPU,
 		0))
 		_exit(61);
 	switch (a) {
@@ -418,8 +427,19 @@ static void act_child(void *arg)
 		__asm__ volatile("csrw 0x809, %0" : : "r"(2UL | 10UL << 32));
 		break;
 	case ACT_POST_OK:
+	case ACT_POST_ONLY_OK:
 		__asm__ volatile("csrw 0x809, %0" : : "r"(1UL | 10UL << 32));
 		break;
+	case ACT_HURET_POST:
+		__asm__ volatile(".word 0x00200073");
+		break;
+	case ACT_HLV_POST: {
+		unsigned long v, addr = 0x80000000UL;
+
+		/* hlv.d v, (addr) */
+		__asm__ volatile(".insn r 0x73, 0x4, 0x36, %0, %1, x0" : "=r"(v) : "r"(addr));
+		break;
+	}
 	case ACT_HURET_UNREG:
 	case ACT_HURET_AFTER_UNREG:
 		if (a == ACT_HURET_AFTER_UNREG && ioctl(t.fd, DUVISOR_UNREGISTER))
@@ -438,7 +458,7 @@ static void hostile_acts(void)
 	for (long a = 0; a <= ACT_POST_OK; a++) {
 		int st = in_child(act_child, (void *)a);
 
-		if (a == ACT_POST_OK)
+		if (a == ACT_POST_OK || a == ACT_POST_ONLY_OK)
 			check(WIFEXITED(st) && !WEXITSTATUS(st), "%s: %s", act_name[a],
 			      describe(st));
 		else

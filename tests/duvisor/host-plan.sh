@@ -327,11 +327,11 @@ pmc_cache() {
 	oi=$(val "$o" sched_in) oset=$(val "$o" pmc_set) oskip=$(val "$o" pmc_skip)
 	zi=$(val "$s0" sched_in) zset=$(val "$s0" pmc_set) zo=$(val "$s0" sched_out) zclr=$(val "$s0" pmc_clear)
 	# same VM: at most the first switch-in (and one after an interloper) loads
-	t "$([ $rc = 0 ] && [ "${si:-0}" -ge 200 ] && [ $((sset * 20)) -le "$si" ] && [ $((sset + sskip)) = "$si" ] && echo 0)" \
+	t "$([ $rc = 0 ] && [ "${si:-0}" -ge 150 ] && [ $((sset * 20)) -le "$si" ] && [ $((sset + sskip)) = "$si" ] && echo 0)" \
 		"PMC cache: switch-ins between two threads of one VM on one hart make no firmware call (${sset:-?} loads, ${sskip:-?} skipped of ${si:-?} switch-ins)"
-	t "$([ $rc = 0 ] && [ "${oi:-0}" -ge 200 ] && [ "$oskip" = 0 ] && [ "$oset" = "$oi" ] && echo 0)" \
+	t "$([ $rc = 0 ] && [ "${oi:-0}" -ge 150 ] && [ "$oskip" = 0 ] && [ "$oset" = "$oi" ] && echo 0)" \
 		"PMC cache: every switch-in between two VMs on one hart reloads the ranges with one call (${oset:-?} loads, ${oskip:-?} skipped of ${oi:-?} switch-ins)"
-	t "$([ $rc = 0 ] && [ "${zi:-0}" -ge 200 ] && [ "$zset" -gt "$zi" ] && [ "$zclr" = "$zo" ] && echo 0)" \
+	t "$([ $rc = 0 ] && [ "${zi:-0}" -ge 150 ] && [ "$zset" -gt "$zi" ] && [ "$zclr" = "$zo" ] && echo 0)" \
 		"PMC cache off (pmc_cache=0): a CLEAR_ALL and a SET per range at every switch-in, a CLEAR_ALL at every switch-out (${zset:-?} calls for ${zi:-?} switch-ins, ${zclr:-?} clears for ${zo:-?} switch-outs)"
 }
 
