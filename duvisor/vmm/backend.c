@@ -416,6 +416,16 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
 			return 0;
 		sync_ext(v);
+		/*
+		 * The line was lowered by another thread: a VSEI posted before
+		 * that may still sit in the vCPU table, and HURET merges it into
+		 * hvip after the sync above. The guest would take it, claim
+		 * nothing, and take it again for ever (the PLIC's output stays
+		 * low, so nothing lowers it again). Come back after the next exit
+		 * and sync once more.
+		 */
+		if (__atomic_exchange_n(&v->ext_lowered, 0, __ATOMIC_ACQ_REL))
+			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_SEQ_CST);
 		/* Before HURET merges the vCPU table: see dv_vcpu_block(). */
 		v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE);
 		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
@@ -583,10 +593,12 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 		if (level)
 			return post(v, DVEXT_IRQ_VSEI);
 		/* Another hart's hvip is out of reach: its next entry syncs it. */
-		if (self)
+		if (self) {
 			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
-		else
+		} else {
+			__atomic_store_n(&v->ext_lowered, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_RELEASE); /* dv_exit() */
+		}
 		return 0;
 	case IRQ_S_SOFT:
 		if (level)
