@@ -37,7 +37,8 @@ if [ "$RING" = 1 ] && [ -x bin/ring ]; then
 fi
 if [ "${DVSWITCH:-0}" = 1 ] && [ -x bin/dvswitch ]; then
 	echo "DVBENCH-RUN: system=host bench=dv-switch cpus=0"
-	bin/dvswitch "$DVSWITCH_ROUNDS" "$DVSWITCH_REPS" "$PROFILE" "$RAM"
+	# two VMs of RAM/2 each: the CMA area is sized for one of RAM (run: sys_append)
+	bin/dvswitch "$DVSWITCH_ROUNDS" "$DVSWITCH_REPS" "$PROFILE" $((RAM / 2))
 	rc=$?
 	echo "DVBENCH-END: system=host bench=dv-switch rc=$rc"
 	[ $rc = 0 ] || failed=$((failed + 1))
