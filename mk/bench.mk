@@ -57,6 +57,14 @@ $(RING): microbench/host/ring.c include/uapi/duvisor.h
 	@mkdir -p $(@D)
 	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(REPRO_CFLAGS) -Iinclude -static -o $@ $<
 
+# The cost of a DuVisor thread switch (DV-driver counters), same in the host.
+DVSWITCH := $(B)/microbench/dvswitch
+TARGETS += $(DVSWITCH)
+
+$(DVSWITCH): microbench/host/dvswitch.c include/uapi/duvisor.h
+	@mkdir -p $(@D)
+	$(RV_CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(REPRO_CFLAGS) -Iinclude -static -pthread -o $@ $<
+
 .PHONY: bench-smoke plots
 bench-smoke: all
 	@scripts/bench/run --smoke

@@ -26,6 +26,8 @@ show() { sed "s/^/guest| /" "$1"; }
 has() { grep -q "$2" "$1"; }
 # console_checks: the VMM on a terminal (tests/console/checks.sh)
 . bin/console-checks.sh
+# placement_checks: --vcpu-cpus, --io-cpus (tests/placement/checks.sh)
+. bin/placement-checks.sh
 
 # ---- the case list ----
 #   all        everything shared, then the backend's own cases
@@ -40,6 +42,7 @@ run_mode() {
 		errors
 		linux_all
 		console_checks
+		placement_checks
 		hsm
 		[ "${ICOUNT:-1}" = 1 ] && idle
 		backend_all

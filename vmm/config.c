@@ -24,6 +24,8 @@ enum {
 	OPT_REBOOTS,
 	OPT_VERSION,
 	OPT_VPOST,
+	OPT_VCPU_CPUS,
+	OPT_IO_CPUS,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +44,8 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "reboots", required_argument, NULL, OPT_REBOOTS },
 	{ "vpost", no_argument, NULL, OPT_VPOST },
+	{ "vcpu-cpus", required_argument, NULL, OPT_VCPU_CPUS },
+	{ "io-cpus", required_argument, NULL, OPT_IO_CPUS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
@@ -93,6 +97,10 @@ void vm_config_usage(const char *prog, int fd, const struct vm_limits *lim)
 		"      --stats               print per-vCPU exit counters when the guest stops\n"
 		"                            (and on SIGQUIT, the counters so far)\n"
 		"      --reboots N           guest resets to honour before stopping (default 0)\n"
+		"      --vcpu-cpus LIST      pin vCPU i to the i-th host CPU of LIST (like 1,2 or\n"
+		"                            1-2; at least one CPU per vCPU)\n"
+		"      --io-cpus LIST        pin every other thread (I/O, console, main) to the\n"
+		"                            host CPUs of LIST\n"
 		"  -h, --help                this text\n"
 		"      --version             version\n"
 		"Exit status: the guest's (0 after a clean shutdown), 1 for a VMM error or a\n"
@@ -344,6 +352,14 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, const struct v
 		case OPT_VPOST:
 			cfg->vpost = true;
 			break;
+		case OPT_VCPU_CPUS:
+			if ((err = cpu_list_parse("--vcpu-cpus", optarg, &cfg->vcpu_cpus)))
+				return err;
+			break;
+		case OPT_IO_CPUS:
+			if ((err = cpu_list_parse("--io-cpus", optarg, &cfg->io_cpus)))
+				return err;
+			break;
 		case 'h':
 			cfg->help = true;
 			vm_config_usage(argv[0], 1, lim);
@@ -363,6 +379,10 @@ int vm_config_parse(struct vm_config *cfg, int argc, char **argv, const struct v
 		return vmm_error(EINVAL, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!cfg->kernel)
 		return vmm_error(EINVAL, "no kernel given (--kernel FILE; see --help)");
+	if (cfg->vcpu_cpus.n && cfg->vcpu_cpus.n < cfg->nr_vcpus)
+		return vmm_error(EINVAL,
+				 "--vcpu-cpus names %u CPU%s for %u vCPUs (one per vCPU, in order)",
+				 cfg->vcpu_cpus.n, cfg->vcpu_cpus.n == 1 ? "" : "s", cfg->nr_vcpus);
 	if (cfg->console_in == CONSOLE_IN_VIRTIO && !cfg->virtio_console)
 		cfg->virtio_console = true;
 	if (cfg->nr_disks + cfg->nr_nets + cfg->virtio_console > MM_VIRTIO_COUNT)

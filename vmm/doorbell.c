@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "vmm/devices.h"
+#include "vmm/place.h"
 
 struct doorbell {
 	pthread_mutex_t lock;
@@ -80,7 +81,7 @@ struct doorbell *doorbell_create(struct irq_line irq)
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
 	d->irq = irq;
-	if (pthread_create(&d->thread, NULL, doorbell_thread, d)) {
+	if (vmm_thread_create(&d->thread, "io-doorbell", -1, doorbell_thread, d)) {
 		free(d);
 		return NULL;
 	}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "vmm/err.h"
+#include "vmm/place.h"
 #include "vmm/virtio.h"
 
 #define VIRTIO_NET_F_MAC 5
@@ -158,7 +159,7 @@ static void net_started(struct virtio_dev *vdev)
 {
 	struct net *n = vdev->priv;
 
-	if (!n->has_thread && !pthread_create(&n->rx_thread, NULL, net_rx_thread, n))
+	if (!n->has_thread && !vmm_thread_create(&n->rx_thread, "io-net-rx", -1, net_rx_thread, n))
 		n->has_thread = true;
 }
 

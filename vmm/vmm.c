@@ -22,6 +22,7 @@
 #include "vmm/err.h"
 #include "vmm/fdt.h"
 #include "vmm/loader.h"
+#include "vmm/place.h"
 #include "vmm/virtio.h"
 #include "vmm/vm.h"
 
@@ -323,7 +324,7 @@ static bool start_input(struct vm *vm, pthread_t *t)
 		signal(SIGTTOU, SIG_IGN);
 		atexit(restore_tty);
 	}
-	return !pthread_create(t, NULL, input_thread, vm);
+	return !vmm_thread_create(t, "io-input", -1, input_thread, vm);
 }
 
 static void stop_input(pthread_t t)
@@ -345,13 +346,17 @@ static void run_vcpus(struct vm *vm)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGUSR2);
 	sigaddset(&set, SIGQUIT);
-	for (unsigned i = 0; i < vm->nr_vcpus; i++)
-		if (pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread, &vm->vcpus[i])) {
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "vcpu%u", i);
+		if (vmm_thread_create(&vm->vcpus[i].thread, name, i, vcpu_thread, &vm->vcpus[i])) {
 			vmm_warn("cannot start vCPU %u", i);
 			vm_request_stop(vm, VM_STOP_ERROR, 1);
 			vm->nr_vcpus = i;
 			break;
 		}
+	}
 	while (!vm_stopping(vm)) {
 		if (sigwait(&set, &sig))
 			break;
@@ -492,6 +497,11 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	}
 	if (check_inputs(&cfg))
 		return fail(NULL);
+	/* Before any thread: the main thread goes to the I/O CPUs first. */
+	if (place_init(&cfg.vcpu_cpus, &cfg.io_cpus)) {
+		fprintf(stderr, "%s: %s\n", vmm_prog, vmm_last_error());
+		return EXIT_USAGE;
+	}
 
 	/* Only the main thread takes these; vCPU and I/O threads inherit the mask. */
 	sigemptyset(&set);

@@ -12,6 +12,17 @@
  * delegated to the thread in HU mode, and everything else reaches the kernel
  * as an ordinary trap from user mode (the two-step trap of DV-Ext).
  *
+ * PMC ranges are cached per hart (pmc_cache=1, the default): a hart keeps
+ * the V=1 ranges of the last VM whose thread it loaded, and a switch-in of
+ * a thread of that VM makes no firmware call. Another VM's thread reloads
+ * the whole set with one call (LOAD). The ranges survive a switch-out only
+ * towards the idle task or another DuVisor thread; anything else that gets
+ * the hart (a KVM vCPU thread, any task, also after idle: a notifier hooked
+ * on each hart's idle task) finds them cleared. See "PMC ranges across
+ * switches" in docs/dv-ext.md for why this is safe. A post-only thread
+ * (DUVISOR_THREAD_POST: h_enable.PO makes HURET illegal for it, hstatus.HU
+ * stays clear) never enters V and loads no ranges at all.
+ *
  * Lifetime: a VM is reference counted. The open file holds one reference and
  * every registered thread one more. A thread drops its reference when it
  * unregisters or, if it dies registered, after its final context switch
@@ -55,6 +66,15 @@ static bool pmc = true;
 module_param(pmc, bool, 0444);
 MODULE_PARM_DESC(pmc, "program the VMs' PMC ranges (0: benchmark only, no memory isolation)");
 
+/* For the switch-cost experiment: 0 programs the ranges range by range at
+ * every switch-in and clears them at every switch-out (the driver before
+ * the cache). May be changed at run time: every path below is safe with
+ * either value. */
+static bool pmc_cache = true;
+module_param(pmc_cache, bool, 0644);
+MODULE_PARM_DESC(pmc_cache,
+		 "keep a VM's PMC ranges on a hart across switches (0: reprogram at every switch)");
+
 /* Exceptions the guest handles itself. Besides KVM's set, the causes that
  * OpenSBI 1.1 takes in M mode and redirects in software (illegal
  * instruction, access faults, misaligned load/store): redirected to HS they
@@ -69,10 +89,6 @@ MODULE_PARM_DESC(pmc, "program the VMs' PMC ranges (0: benchmark only, no memory
  * into few NAPOT ranges; the slack comes from over-allocating. */
 #define DV_RAM_ALIGN_MAX SZ_32M
 
-struct dv_pmc_range {
-	unsigned long addr, size, perm;
-};
-
 struct dv_vm {
 	struct kref ref;
 	struct mutex lock; /* threads, vcpu_owner, deleg */
@@ -82,8 +98,10 @@ struct dv_vm {
 	u64 deleg;
 	u64 hgatp;
 	bool pmc;
+	u64 serial; /* never reused: names the VM in dv_pmc_loaded */
 	unsigned int pmc_n;
-	struct dv_pmc_range pmc_r[DV_PMC_MAX];
+	/* The LOAD table: kmalloc'ed with the VM, so physically contiguous. */
+	struct dvext_pmc_range pmc_r[DV_PMC_MAX];
 
 	void *mem_alloc; /* as allocated; RAM starts at the first 2 MiB boundary */
 	dma_addr_t mem_dma;
@@ -136,7 +154,17 @@ static LIST_HEAD(dv_threads);
 static DEFINE_IDA(dv_vmid_ida);
 static unsigned long dv_vmid_max;
 static bool dv_has_sstc;
-static bool dv_fw_pmc;
+static bool dv_has_po; /* h_enable.PO: post-only threads (HURET illegal) */
+static bool dv_fw_pmc, dv_fw_pmc_load;
+static atomic64_t dv_vm_serial;
+static atomic64_t dv_pmc_calls, dv_pmc_skips, dv_pmc_clears;
+/* Per hart: the serial of the VM whose ranges the hart's V=1 entries hold (0: none). */
+static DEFINE_PER_CPU(u64, dv_pmc_loaded);
+/* Per hart: a notifier on the hart's idle task (hooked the first time a
+ * switch-out keeps ranges for it). */
+static DEFINE_PER_CPU(struct preempt_notifier, dv_idle_pn);
+static DEFINE_PER_CPU(struct task_struct *, dv_idle_task);
+static struct preempt_ops dv_preempt_ops;
 static unsigned int dv_pmc_first, dv_pmc_count;
 static atomic64_t dv_vms_live, dv_threads_live, dv_bytes_live, dv_vms_created;
 
@@ -158,19 +186,138 @@ static inline void hfence_gvma_vmid(unsigned long vmid)
 	/* clang-format on */
 }
 
-static void dv_pmc_program(struct dv_vm *vm, bool set)
+/* Preemption off. Clear every V=1 entry of this hart. */
+static void dv_pmc_clear_hart(void)
 {
+	sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR_ALL, 0, 0, 0, 0, 0, 0);
+	this_cpu_write(dv_pmc_loaded, 0);
+	atomic64_inc(&dv_pmc_clears);
+}
+
+/*
+ * Preemption off. Make this hart's V=1 entries the VM's ranges. Returns
+ * false if the firmware refused (the caller then leaves EN off: the thread
+ * cannot enter the guest).
+ */
+static bool dv_pmc_load(struct dv_thread *t)
+{
+	struct dv_vm *vm = t->vm;
+	struct sbiret r = { 0 };
 	unsigned int i;
 
-	if (!vm->pmc)
-		return;
-	if (!set) {
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR_ALL, 0, 0, 0, 0, 0, 0);
-		return;
+	if (!vm->pmc) {
+		/* Another VM's ranges would confine this VM's guest. */
+		if (this_cpu_read(dv_pmc_loaded))
+			dv_pmc_clear_hart();
+		return true;
 	}
-	for (i = 0; i < vm->pmc_n; i++)
-		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_SET, dv_pmc_first + i, vm->pmc_r[i].addr,
-			  vm->pmc_r[i].size, vm->pmc_r[i].perm, 0, 0);
+	if (pmc_cache && this_cpu_read(dv_pmc_loaded) == vm->serial) {
+		t->st.pmc_skip++;
+		atomic64_inc(&dv_pmc_skips);
+		return true;
+	}
+	this_cpu_write(dv_pmc_loaded, 0);
+	if (pmc_cache && dv_fw_pmc_load) {
+		r = sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_LOAD, virt_to_phys(vm->pmc_r),
+			      vm->pmc_n, 0, 0, 0, 0);
+		t->st.pmc_set++;
+		atomic64_inc(&dv_pmc_calls);
+	} else {
+		/* One call per range (and the stale ones of another VM go first). */
+		sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_CLEAR_ALL, 0, 0, 0, 0, 0, 0);
+		for (i = 0; i < vm->pmc_n && !r.error; i++)
+			r = sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_SET, dv_pmc_first + i,
+				      vm->pmc_r[i].addr, vm->pmc_r[i].size, vm->pmc_r[i].perm, 0,
+				      0);
+		t->st.pmc_set += i + 1;
+		atomic64_add(i + 1, &dv_pmc_calls);
+	}
+	if (r.error) {
+		pr_err_ratelimited("VM %u: firmware refused its PMC ranges (%ld)\n", vm->vmid,
+				   r.error);
+		dv_pmc_clear_hart();
+		return false;
+	}
+	this_cpu_write(dv_pmc_loaded, vm->serial);
+	return true;
+}
+
+/* Whether task is a registered DuVisor thread (its sched-in sets the hart up). */
+static bool dv_task_is_dv(struct task_struct *task)
+{
+	struct preempt_notifier *pn;
+
+	hlist_for_each_entry (pn, &task->preempt_notifiers, link)
+		if (pn->ops == &dv_preempt_ops)
+			return true;
+	return false;
+}
+
+/* The idle task of a hart leaves it: whatever comes next must not find ranges. */
+static void dv_idle_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	if (this_cpu_read(dv_pmc_loaded) && !dv_task_is_dv(next))
+		dv_pmc_clear_hart();
+}
+
+static void dv_idle_in(struct preempt_notifier *pn, int cpu)
+{
+}
+
+static struct preempt_ops dv_idle_ops = {
+	.sched_in = dv_idle_in,
+	.sched_out = dv_idle_out,
+};
+
+/*
+ * Preemption off, in the scheduler: next is this hart's idle task, about to
+ * run. Hook dv_idle_out on it once. Only this hart runs its idle task, and
+ * its notifier list is walked only when it is switched, so adding to it
+ * here (before the switch) races with nothing.
+ */
+static void dv_hook_idle(struct task_struct *idle)
+{
+	struct preempt_notifier *pn = this_cpu_ptr(&dv_idle_pn);
+
+	if (this_cpu_read(dv_idle_task))
+		return;
+	preempt_notifier_init(pn, &dv_idle_ops);
+	hlist_add_head(&pn->link, &idle->preempt_notifiers);
+	this_cpu_write(dv_idle_task, idle);
+}
+
+/* In an IPI on each hart at unload: unhook, and leave no ranges behind. */
+static void dv_unhook_idle(void *unused)
+{
+	if (this_cpu_read(dv_idle_task)) {
+		hlist_del(&this_cpu_ptr(&dv_idle_pn)->link);
+		this_cpu_write(dv_idle_task, NULL);
+	}
+	if (this_cpu_read(dv_pmc_loaded))
+		dv_pmc_clear_hart();
+}
+
+/*
+ * Preemption off. A thread leaves the hart for next (NULL: it stays, as a
+ * plain task). May the hart keep the ranges? Only for the idle task (which
+ * enters no guest, and clears them when it hands the hart to anything but
+ * a DuVisor thread) and for another DuVisor thread (its sched-in keeps or
+ * reloads them). Any other task could be a KVM vCPU thread.
+ */
+static void dv_pmc_leave(struct dv_thread *t, struct task_struct *next)
+{
+	if (!this_cpu_read(dv_pmc_loaded))
+		return;
+	if (pmc_cache && next) {
+		if (is_idle_task(next)) {
+			dv_hook_idle(next);
+			return;
+		}
+		if (dv_task_is_dv(next))
+			return;
+	}
+	dv_pmc_clear_hart();
+	t->st.pmc_clear++;
 }
 
 /* Cover [addr, addr + size) with naturally aligned power-of-two ranges. */
@@ -183,7 +330,7 @@ static int dv_pmc_add(struct dv_vm *vm, unsigned long addr, unsigned long size, 
 			b >>= 1;
 		if (b < DVEXT_SBI_PMC_MIN_SIZE || vm->pmc_n == DV_PMC_MAX)
 			return -ENOSPC;
-		vm->pmc_r[vm->pmc_n++] = (struct dv_pmc_range){ addr, b, perm };
+		vm->pmc_r[vm->pmc_n++] = (struct dvext_pmc_range){ addr, b, perm };
 		addr += b;
 		size -= b;
 	}
@@ -196,6 +343,8 @@ static void dv_load(struct dv_thread *t)
 	struct dv_vm *vm = t->vm;
 	struct dv_state *g = &t->g;
 	struct dv_host *h = &t->h;
+	unsigned long c0 = csr_read(CSR_CYCLE);
+	bool post = t->kind == DUVISOR_THREAD_POST;
 
 	h->hstatus = csr_read(CSR_HSTATUS);
 	h->hedeleg = csr_read(CSR_HEDELEG);
@@ -208,9 +357,18 @@ static void dv_load(struct dv_thread *t)
 	csr_write(CSR_HEDELEG, DV_HEDELEG);
 	csr_write(CSR_HIDELEG, DV_HIDELEG);
 	csr_write(CSR_HCOUNTEREN, -1UL);
-	csr_write(CSR_HSTATUS, (h->hstatus & HSTATUS_VSXL) | HSTATUS_HU | HSTATUS_VTW);
-	csr_write(CSR_HGATP, vm->hgatp);
-	hfence_gvma_vmid(vm->vmid);
+	/*
+	 * A post-only thread never enters V: HURET is illegal for it
+	 * (h_enable.PO) and so is HLV/HSV (hstatus.HU clear), so it needs
+	 * neither the stage-2 root nor PMC ranges. Everything HU can reach
+	 * (hu_*, the guest-state aliases) is still loaded from its own state
+	 * and saved: it must not see another VM's.
+	 */
+	csr_write(CSR_HSTATUS, (h->hstatus & HSTATUS_VSXL) | (post ? 0 : HSTATUS_HU) | HSTATUS_VTW);
+	if (!post) {
+		csr_write(CSR_HGATP, vm->hgatp);
+		hfence_gvma_vmid(vm->vmid);
+	}
 
 	csr_write(CSR_VSSTATUS, g->vsstatus);
 	csr_write(CSR_VSIE, g->vsie);
@@ -240,24 +398,32 @@ static void dv_load(struct dv_thread *t)
 	/* An I/O thread runs no vCPU: an id past the table merges nothing. */
 	csr_write(DVEXT_CSR_H_VCPU, t->kind == DUVISOR_THREAD_VCPU ? t->id : DVEXT_VCPUNUM_MAX);
 	csr_write(DVEXT_CSR_H_DELEG, t->kind == DUVISOR_THREAD_VCPU ? READ_ONCE(vm->deleg) : 0);
-	dv_pmc_program(vm, true);
-	if (vm->pmc)
-		t->st.pmc_set++;
-	csr_write(DVEXT_CSR_H_ENABLE,
-		  DVEXT_H_ENABLE_EN | ((vm->flags & DUVISOR_VM_VPOST) ? DVEXT_H_ENABLE_VPOST : 0));
+	/* The ranges before EN: with EN on, HURET may enter the guest. */
+	if (post)
+		csr_write(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_PO);
+	else if (dv_pmc_load(t))
+		csr_write(DVEXT_CSR_H_ENABLE,
+			  DVEXT_H_ENABLE_EN |
+				  ((vm->flags & DUVISOR_VM_VPOST) ? DVEXT_H_ENABLE_VPOST : 0));
 	t->loaded = true;
 	t->st.sched_in++;
+	t->st.in_cycles += csr_read(CSR_CYCLE) - c0;
 }
 
-/* Preemption off. Take the thread's state off this hart, give the host back its own. */
-static void dv_put(struct dv_thread *t)
+/*
+ * Preemption off. Take the thread's state off this hart, give the host back
+ * its own; next runs after it (NULL: the thread itself goes on, unregistered).
+ */
+static void dv_put(struct dv_thread *t, struct task_struct *next)
 {
 	struct dv_vm *vm = t->vm;
 	struct dv_state *g = &t->g;
 	struct dv_host *h = &t->h;
+	unsigned long c0;
 
 	if (!t->loaded)
 		return;
+	c0 = csr_read(CSR_CYCLE);
 	/* EN off first: a post from now on goes to the vCPU table, and the
 	 * hvip read below sees every post that hit this hart before. */
 	csr_write(DVEXT_CSR_H_ENABLE, 0);
@@ -291,9 +457,10 @@ static void dv_put(struct dv_thread *t)
 	csr_write(DVEXT_CSR_H_VCPU, 0);
 	csr_write(DVEXT_CSR_H_VCPUNUM, 0);
 	csr_write(DVEXT_CSR_H_VCPUTAB, 0);
-	dv_pmc_program(vm, false);
+	dv_pmc_leave(t, next);
 	/* This VMID may be KVM's too: leave no translation of ours behind. */
-	hfence_gvma_vmid(vm->vmid);
+	if (t->kind != DUVISOR_THREAD_POST)
+		hfence_gvma_vmid(vm->vmid);
 
 	/*
 	 * The guest's VS interrupt enables live in the hart's mie (vsie is
@@ -313,6 +480,7 @@ static void dv_put(struct dv_thread *t)
 	csr_write(CSR_HENVCFG, h->henvcfg);
 	t->loaded = false;
 	t->st.sched_out++;
+	t->st.out_cycles += csr_read(CSR_CYCLE) - c0;
 }
 
 static inline struct dv_thread *pn_to_thread(struct preempt_notifier *pn)
@@ -329,7 +497,7 @@ static void dv_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
 	struct dv_thread *t = pn_to_thread(pn);
 
-	dv_put(t);
+	dv_put(t, next);
 	/*
 	 * The final switch of a dead thread: it never runs again. The notifier
 	 * list is being walked right now, so the thread is freed later, from a
@@ -450,6 +618,7 @@ static int dv_create(struct file *f, struct duvisor_create __user *uarg)
 	vm->nr_vcpus = c.nr_vcpus;
 	vm->flags = c.flags;
 	vm->pmc = dv_fw_pmc && pmc;
+	vm->serial = atomic64_inc_return(&dv_vm_serial);
 
 	err = -ENOSPC;
 	idx = ida_alloc_max(&dv_vmid_ida, dv_vmid_max - 1, GFP_KERNEL);
@@ -549,7 +718,8 @@ static int dv_register(struct dv_vm *vm, struct duvisor_register __user *uarg)
 
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
-	if (r.kind > DUVISOR_THREAD_IO || (r.kind == DUVISOR_THREAD_VCPU && r.id >= vm->nr_vcpus))
+	if (r.kind > DUVISOR_THREAD_POST || (r.kind == DUVISOR_THREAD_POST && !dv_has_po) ||
+	    (r.kind == DUVISOR_THREAD_VCPU && r.id >= vm->nr_vcpus))
 		return -EINVAL;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -600,7 +770,7 @@ static int dv_unregister(struct dv_vm *vm)
 	if (!t || t->vm != vm)
 		return -ENOENT;
 	preempt_disable();
-	dv_put(t);
+	dv_put(t, NULL);
 	preempt_notifier_unregister(&t->pn);
 	preempt_enable();
 	dv_thread_release(t);
@@ -649,6 +819,9 @@ static int dv_driver_stats(void __user *uarg)
 		.threads_live = atomic64_read(&dv_threads_live),
 		.bytes_live = atomic64_read(&dv_bytes_live),
 		.vms_created = atomic64_read(&dv_vms_created),
+		.pmc_calls = atomic64_read(&dv_pmc_calls),
+		.pmc_skips = atomic64_read(&dv_pmc_skips),
+		.pmc_clears = atomic64_read(&dv_pmc_clears),
 	};
 
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
@@ -753,6 +926,10 @@ static void dv_detect(void *unused)
 	dv_vmid_max = (csr_read(CSR_HGATP) & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT;
 	csr_write(CSR_HGATP, old);
 	hfence_gvma_vmid(0);
+	/* h_enable.PO is WARL: a model without it keeps the bit 0. */
+	csr_write(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_PO);
+	dv_has_po = csr_read(DVEXT_CSR_H_ENABLE) & DVEXT_H_ENABLE_PO;
+	csr_write(DVEXT_CSR_H_ENABLE, 0);
 }
 
 static int __init dv_init(void)
@@ -780,6 +957,9 @@ static int __init dv_init(void)
 		dv_pmc_first = (info >> 16) & 0xffff;
 		dv_pmc_count = info & 0xffff;
 		dv_fw_pmc = dv_pmc_count >= 2;
+		/* LOAD of nothing: clears this hart's V entries (there are none yet). */
+		r = sbi_ecall(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_LOAD, 0, 0, 0, 0, 0, 0);
+		dv_fw_pmc_load = !r.error;
 	}
 	err = misc_register(&dv_misc);
 	if (err)
@@ -790,9 +970,10 @@ static int __init dv_init(void)
 		return err;
 	}
 	preempt_notifier_inc();
-	pr_info("ready: %lu VMIDs, sstc %s, PMC %s (%u ranges from pmp%u)%s\n", dv_vmid_max,
-		dv_has_sstc ? "yes" : "no", dv_fw_pmc ? "yes" : "no (firmware lacks the extension)",
-		dv_pmc_count, dv_pmc_first,
+	pr_info("ready: %lu VMIDs, sstc %s, post-only %s, PMC %s (%u ranges from pmp%u, %s)%s\n",
+		dv_vmid_max, dv_has_sstc ? "yes" : "no", dv_has_po ? "yes" : "no",
+		dv_fw_pmc ? "yes" : "no (firmware lacks the extension)", dv_pmc_count, dv_pmc_first,
+		dv_fw_pmc_load ? "one LOAD per VM switch" : "no LOAD: one SET per range",
 		!dv_fw_pmc && insecure_nopmc ? ", insecure_nopmc: VMs run unisolated" : "");
 	return 0;
 }
@@ -802,6 +983,8 @@ static void __exit dv_exit(void)
 	misc_deregister(&dv_misc);
 	irq_work_sync(&dv_reap_iw);
 	flush_work(&dv_reap_work);
+	/* No thread is left (each pins the module): unhook idle, clear every hart. */
+	on_each_cpu(dv_unhook_idle, NULL, 1);
 	preempt_notifier_dec();
 	ida_destroy(&dv_vmid_ida);
 }

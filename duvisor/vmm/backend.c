@@ -100,7 +100,9 @@ static void make_key(void)
 
 static int register_thread(struct dv_vm *d, struct dv_vcpu *v)
 {
-	struct duvisor_register r = { .kind = v ? DUVISOR_THREAD_VCPU : DUVISOR_THREAD_IO,
+	/* A thread that posts only registers post-only: HURET is illegal for
+	 * it, so its switches need no PMC ranges (a driver without it: I/O). */
+	struct duvisor_register r = { .kind = v ? DUVISOR_THREAD_VCPU : DUVISOR_THREAD_POST,
 				      .id = v ? v->vcpu->id : 0 };
 	struct dv_thread *t;
 
@@ -109,7 +111,13 @@ static int register_thread(struct dv_vm *d, struct dv_vcpu *v)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	if (ioctl(d->fd, DUVISOR_REGISTER, &r)) {
+	int ret = ioctl(d->fd, DUVISOR_REGISTER, &r);
+
+	if (ret && errno == EINVAL && !v) {
+		r.kind = DUVISOR_THREAD_IO;
+		ret = ioctl(d->fd, DUVISOR_REGISTER, &r);
+	}
+	if (ret) {
 		int err = errno;
 
 		free(t);
@@ -307,9 +315,12 @@ static void dv_print_stats(struct vm *vm, int fd)
 		for (int s = 0; s < DV_STAT__NR; s++)
 			dprintf(fd, " %s=%llu", dv_stat_names[s], (unsigned long long)st[s]);
 		if (__atomic_load_n(&v->has_drv, __ATOMIC_ACQUIRE))
-			dprintf(fd, " driver_sched_in=%llu nvcsw=%llu nivcsw=%llu",
+			dprintf(fd,
+				" driver_sched_in=%llu nvcsw=%llu nivcsw=%llu driver_pmc_set=%llu "
+				"driver_pmc_skip=%llu",
 				(unsigned long long)v->drv.sched_in, (unsigned long long)v->nvcsw,
-				(unsigned long long)v->nivcsw);
+				(unsigned long long)v->nivcsw, (unsigned long long)v->drv.pmc_set,
+				(unsigned long long)v->drv.pmc_skip);
 		dprintf(fd, "\n");
 	}
 }
@@ -406,6 +417,16 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
 			return 0;
 		sync_ext(v);
+		/*
+		 * The line was lowered by another thread: a VSEI posted before
+		 * that may still sit in the vCPU table, and HURET merges it into
+		 * hvip after the sync above. The guest would take it, claim
+		 * nothing, and take it again for ever (the PLIC's output stays
+		 * low, so nothing lowers it again). Come back after the next exit
+		 * and sync once more.
+		 */
+		if (__atomic_exchange_n(&v->ext_lowered, 0, __ATOMIC_ACQ_REL))
+			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_SEQ_CST);
 		/* Before HURET merges the vCPU table: see dv_vcpu_block(). */
 		v->entry_seq = __atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE);
 		dv_csr_write(DVEXT_CSR_HU_VPC, v->vpc);
@@ -573,10 +594,12 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 		if (level)
 			return post(v, DVEXT_IRQ_VSEI);
 		/* Another hart's hvip is out of reach: its next entry syncs it. */
-		if (self)
+		if (self) {
 			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
-		else
+		} else {
+			__atomic_store_n(&v->ext_lowered, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_RELEASE); /* dv_exit() */
+		}
 		return 0;
 	case IRQ_S_SOFT:
 		if (level)

@@ -130,13 +130,14 @@ struct dv_vcpu {
 	u64 s2_region;		   /* gpa >> 21 of that region */
 	struct mmio_dcache dcache; /* MMIO decodes when hu_einst is 0 */
 	bool need_reset;
-	u32 wake_seq;	/* futex: bumped by every post to this vCPU that may wake it */
-	u32 entry_seq;	/* wake_seq before the HURET that last entered the guest */
-	u32 waiting;	/* set while blocked in WFI */
-	u32 wait_ie;	/* vsie while blocked: posts of other interrupts do not wake it */
-	u32 kick;	/* set only by dv_vcpu_kick(), with ctx.attn */
-	u32 ext_level;	/* external interrupt line as the PLIC drives it */
-	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
+	u32 wake_seq;	 /* futex: bumped by every post to this vCPU that may wake it */
+	u32 entry_seq;	 /* wake_seq before the HURET that last entered the guest */
+	u32 waiting;	 /* set while blocked in WFI */
+	u32 wait_ie;	 /* vsie while blocked: posts of other interrupts do not wake it */
+	u32 kick;	 /* set only by dv_vcpu_kick(), with ctx.attn */
+	u32 ext_level;	 /* external interrupt line as the PLIC drives it */
+	u32 ext_lowered; /* another thread lowered it: a VSEI in the table is stale */
+	u64 refetch_pc;	 /* MMIO exits whose instruction could not be fetched */
 	unsigned refetches;
 	int tid;
 	void *altstack;

@@ -22,7 +22,7 @@
 #define DVEXT_ABI_VERSION 1
 
 /* ===== Kernel-only CSRs (HK): hypervisor custom range 0x6C0-0x6FF ===== */
-#define DVEXT_CSR_H_ENABLE  0x6c0 /* EN, VPOST */
+#define DVEXT_CSR_H_ENABLE  0x6c0 /* EN, VPOST, PO */
 #define DVEXT_CSR_H_DELEG   0x6c1 /* one bit per delegated exit cause */
 #define DVEXT_CSR_H_VCPU    0x6c2 /* vCPU id running on this hart */
 #define DVEXT_CSR_H_VCPUTAB 0x6c3 /* host-physical address of the vCPU table */
@@ -61,7 +61,9 @@
 #define DVEXT_H_ENABLE_EN	   (DVEXT_UL(1) << DVEXT_H_ENABLE_EN_SHIFT)
 #define DVEXT_H_ENABLE_VPOST_SHIFT 1 /* V mode may write hu_vitr */
 #define DVEXT_H_ENABLE_VPOST	   (DVEXT_UL(1) << DVEXT_H_ENABLE_VPOST_SHIFT)
-#define DVEXT_H_ENABLE_MASK	   (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST)
+#define DVEXT_H_ENABLE_PO_SHIFT	   2 /* post-only: HURET is illegal */
+#define DVEXT_H_ENABLE_PO	   (DVEXT_UL(1) << DVEXT_H_ENABLE_PO_SHIFT)
+#define DVEXT_H_ENABLE_MASK	   (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST | DVEXT_H_ENABLE_PO)
 
 /* h_deleg: the causes below; all other bits read 0 */
 #define DVEXT_H_DELEG_MASK                                    \
@@ -139,6 +141,11 @@
  * first index, and any active non-V or locked entry: SBI_ERR_DENIED. Bad
  * index/size/alignment/perm: SBI_ERR_INVALID_PARAM. A range over memory
  * S-mode may not use (firmware, M-only MMIO): SBI_ERR_INVALID_ADDRESS.
+ * LOAD makes the hart's V entries exactly the n ranges of a table (struct
+ * dvext_pmc_range, host-physical, 8-byte aligned, memory S-mode may read):
+ * entries first .. first + n - 1, the rest cleared, one fence; n > count:
+ * SBI_ERR_INVALID_PARAM; a table S-mode may not read:
+ * SBI_ERR_INVALID_ADDRESS; any error leaves the entries as they were.
  * Without the model: probe 0, every call SBI_ERR_NOT_SUPPORTED.
  */
 #define DVEXT_SBI_EXT_PMC	0x08445650 /* 0x08 | "DVP" */
@@ -146,6 +153,7 @@
 #define DVEXT_SBI_PMC_CLEAR	1	   /* (index) */
 #define DVEXT_SBI_PMC_INFO	2	   /* -> first V index << 16 | count */
 #define DVEXT_SBI_PMC_CLEAR_ALL 3	   /* every V entry of the calling hart */
+#define DVEXT_SBI_PMC_LOAD	4	   /* (table, n): a whole range set */
 #define DVEXT_SBI_PMC_PERM_R	1
 #define DVEXT_SBI_PMC_PERM_W	2
 #define DVEXT_SBI_PMC_PERM_X	4
@@ -174,6 +182,11 @@
 struct dvext_vcpu_entry {
 	uint64_t pending; /* DVEXT_POSTABLE_MASK bits */
 	uint64_t driver;
+};
+
+/* One entry of an SBI PMC LOAD table (RV64: the firmware reads XLEN words) */
+struct dvext_pmc_range {
+	uint64_t addr, size, perm; /* as SET's arguments */
 };
 
 /* Every DV-Ext CSR, for tools and the uniqueness test. */

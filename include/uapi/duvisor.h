@@ -37,7 +37,7 @@
 
 /* duvisor_create.pmc (out) */
 #define DUVISOR_PMC_OFF	   0 /* firmware has no PMC extension; module loaded with pmc=off */
-#define DUVISOR_PMC_ACTIVE 1 /* the VM's V=1 ranges are programmed at every switch-in */
+#define DUVISOR_PMC_ACTIVE 1 /* the VM's V=1 ranges are in force whenever its threads run */
 
 struct duvisor_create {
 	/* in */
@@ -59,6 +59,10 @@ struct duvisor_create {
 /* What a thread is to the VM. */
 #define DUVISOR_THREAD_VCPU 0 /* runs vCPU `id`: HURET enters the guest as that vCPU */
 #define DUVISOR_THREAD_IO   1 /* may post interrupts (hu_vitr); id ignored */
+/* Posts only (hu_vitr); HURET is illegal for it (h_enable.PO), so it needs
+ * no PMC ranges and its switches make no firmware call; id ignored. EINVAL
+ * from a driver without it (use DUVISOR_THREAD_IO then). */
+#define DUVISOR_THREAD_POST 2
 
 struct duvisor_register {
 	__u32 kind; /* DUVISOR_THREAD_* */
@@ -67,10 +71,14 @@ struct duvisor_register {
 
 /* Per-thread counters kept by the driver (DUVISOR_THREAD_STATS, calling thread). */
 struct duvisor_thread_stats {
-	__u64 sched_in;	 /* times the thread was scheduled in with DV state loaded */
-	__u64 sched_out; /* times it was scheduled out with DV state saved */
-	__u64 pmc_set;	 /* PMC programming calls made for it */
-	__u64 reserved[5];
+	__u64 sched_in;	  /* times the thread was scheduled in with DV state loaded */
+	__u64 sched_out;  /* times it was scheduled out with DV state saved */
+	__u64 pmc_set;	  /* firmware calls made to program its VM's PMC ranges */
+	__u64 pmc_skip;	  /* switch-ins that found the ranges on the hart: no call */
+	__u64 pmc_clear;  /* switch-outs that cleared the hart's ranges */
+	__u64 in_cycles;  /* hart cycles spent in the switch-ins (cycle CSR) */
+	__u64 out_cycles; /* hart cycles spent in the switch-outs */
+	__u64 reserved[1];
 };
 
 /* Driver-wide counters (DUVISOR_DRIVER_STATS, any open file). */
@@ -79,7 +87,10 @@ struct duvisor_driver_stats {
 	__u64 threads_live; /* registered threads not yet reaped */
 	__u64 bytes_live;   /* RAM + pool bytes held */
 	__u64 vms_created;
-	__u64 reserved[4];
+	__u64 pmc_calls;  /* firmware calls that programmed ranges (LOAD or SET) */
+	__u64 pmc_skips;  /* switch-ins that needed none */
+	__u64 pmc_clears; /* CLEAR_ALL calls (a hart handed to a task that is not DuVisor's) */
+	__u64 reserved[1];
 };
 
 #define DUVISOR_IOC 0xD7

@@ -11,6 +11,11 @@
 #   RAM      guest RAM in MiB;  PROFILE QUANTUM HARTS DVEXT  what host-run was given
 #   IDLE_VCPUS IDLE_SECS  for the benchmark "idle": an idle Linux guest with each
 #            vCPU count, measured by bin/idle-rate (scripts/bench/idle-rate.sh)
+#   VCPU_CPUS1 VCPU_CPUS2 IO_CPUS  thread placement of the microbenchmark runs:
+#            --vcpu-cpus for 1- and 2-vCPU guests, --io-cpus (empty: none)
+#   IRQ_CPUS host device interrupts steered there first (bin/irq-steer; empty: left)
+#   DVSWITCH 1: also run bin/dvswitch (a DuVisor thread switch on one hart),
+#            DVSWITCH_ROUNDS DVSWITCH_REPS
 # Prints DVBENCH-CONTEXT/-RUN/-END around each run and the VMM's --stats
 # (bench-collect reads them); exits with the number of failed runs.
 . /opt/duvisor/bench.conf || exit 100
@@ -20,11 +25,22 @@ if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVBENCH-SETUP: failed: $SETUP"; exit 101; }
 fi
 failed=0
+if [ -n "${IRQ_CPUS:-}" ]; then
+	bin/irq-steer "$IRQ_CPUS" || failed=$((failed + 1))
+fi
 if [ "$RING" = 1 ] && [ -x bin/ring ]; then
 	echo "DVBENCH-RUN: system=host bench=ring cpus=0"
 	bin/ring "$RING_ITERS" "$RING_REPS" "$PROFILE" "${RING_SET:-kvm}"
 	rc=$?
 	echo "DVBENCH-END: system=host bench=ring rc=$rc"
+	[ $rc = 0 ] || failed=$((failed + 1))
+fi
+if [ "${DVSWITCH:-0}" = 1 ] && [ -x bin/dvswitch ]; then
+	echo "DVBENCH-RUN: system=host bench=dv-switch cpus=0"
+	# two VMs of RAM/2 each: the CMA area is sized for one of RAM (run: sys_append)
+	bin/dvswitch "$DVSWITCH_ROUNDS" "$DVSWITCH_REPS" "$PROFILE" $((RAM / 2))
+	rc=$?
+	echo "DVBENCH-END: system=host bench=dv-switch rc=$rc"
 	[ $rc = 0 ] || failed=$((failed + 1))
 fi
 # vipi-vpost (the guest posts its IPIs from V mode) runs wherever vipi does;
@@ -51,9 +67,15 @@ for b in $benches; do
 	cpus=1 extra=
 	case $b in vipi | vipi-vpost) cpus=2 ;; esac
 	[ "$b" = vipi-vpost ] && $VMM --help 2>/dev/null | grep -q -- '--vpost' && extra=--vpost
+	place=
+	if [ -n "${IO_CPUS:-}" ]; then
+		[ $cpus = 1 ] && place="--vcpu-cpus $VCPU_CPUS1 --io-cpus $IO_CPUS"
+		[ $cpus = 2 ] && place="--vcpu-cpus $VCPU_CPUS2 --io-cpus $IO_CPUS"
+	fi
 	echo "DVBENCH-RUN: system=$SYSTEM bench=$b cpus=$cpus"
+	echo "DVBENCH-PLACE: system=$SYSTEM bench=$b ${place:-none}"
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	$VMM $VMM_ARGS $extra --kernel guests/microbench.elf --mem "${RAM}M" --cpus $cpus --stats \
+	$VMM $VMM_ARGS $place $extra --kernel guests/microbench.elf --mem "${RAM}M" --cpus $cpus --stats \
 		--console none --append "bench=$b ram=$RAM profile=$PROFILE $ARGS" >/tmp/run.log 2>&1 </dev/null
 	rc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime)

@@ -11,9 +11,12 @@
  *   dvtool errors                the ioctl ABI's error returns
  *   dvtool hostile               each hostile act in a child: only it dies
  *   dvtool tkill PID SIG N USEC  N thread-directed signals to every thread
+ *   dvtool twovm [CPU [LOOPS]]   two VMs on one hart (the PMC cache must
+ *                                reprogram), a hostile third one stopped
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -145,7 +148,34 @@ __asm__(".pushsection .rodata\n"
 	".option pop\n"
 	".popsection\n");
 
+/* Guest code for twovm: read GPA 0x40000000 (its own RAM) as many times as
+ * the word at 0x80001008 says, each read equal to the first; then read GPA
+ * 0x40001000 once, put it at 0x80001000 and ecall (0 there: a read differed). */
+extern const unsigned char guest_loop[], guest_loop_end[];
+__asm__(".pushsection .rodata\n"
+	".globl guest_loop, guest_loop_end\n"
+	".option push\n.option norvc\n"
+	"guest_loop:\n"
+	"	li a2, 0x80001000\n"
+	"	ld a4, 8(a2)\n"
+	"	lui a1, 0x40000\n"
+	"	ld a3, 0(a1)\n"
+	"1:	ld a0, 0(a1)\n"
+	"	bne a0, a3, 2f\n"
+	"	addi a4, a4, -1\n"
+	"	bnez a4, 1b\n"
+	"	lui a5, 0x40001\n"
+	"	ld a0, 0(a5)\n"
+	"	sd a0, 0(a2)\n"
+	"	ecall\n"
+	"2:	sd zero, 0(a2)\n"
+	"	ecall\n"
+	"guest_loop_end:\n"
+	".option pop\n"
+	".popsection\n");
+
 static unsigned char *exit_ram;
+static int exit_fd = -1; /* the VM: dvt_exit_c prints the thread's driver counters */
 /* Interrupt exits seen (and resumed) by the stub before the guest's outcome. */
 volatile unsigned long dvt_irq_exits;
 
@@ -162,6 +192,16 @@ void dvt_exit_c(void)
 	printf("DVT: guest exit cause %#lx einfo %#lx vpc %#lx after %lu interrupt exits, read "
 	       "%#llx\n",
 	       cause, einfo, vpc, dvt_irq_exits, (unsigned long long)*(u64 *)(exit_ram + 0x1000));
+	if (exit_fd >= 0) {
+		struct duvisor_thread_stats st;
+
+		if (!ioctl(exit_fd, DUVISOR_THREAD_STATS, &st))
+			printf("DVT-STATS: sched_in=%llu pmc_set=%llu pmc_skip=%llu pmc_clear=%llu "
+			       "irq_exits=%lu read=%#llx\n",
+			       (unsigned long long)st.sched_in, (unsigned long long)st.pmc_set,
+			       (unsigned long long)st.pmc_skip, (unsigned long long)st.pmc_clear,
+			       dvt_irq_exits, (unsigned long long)*(u64 *)(exit_ram + 0x1000));
+	}
 	fflush(stdout);
 	_exit(cause == DVEXT_CAUSE_VS_ECALL ? 42 : 43);
 }
@@ -316,7 +356,10 @@ enum act {
 	ACT_HURET_UNREG,
 	ACT_VITR_UNREG,
 	ACT_HURET_AFTER_UNREG,
-	ACT_POST_OK, /* control */
+	ACT_HURET_POST,
+	ACT_HLV_POST,
+	ACT_POST_ONLY_OK, /* control */
+	ACT_POST_OK,	  /* control */
 };
 
 static const char *const act_name[] = {
@@ -331,6 +374,9 @@ static const char *const act_name[] = {
 	[ACT_HURET_UNREG] = "HURET without registering",
 	[ACT_VITR_UNREG] = "write hu_vitr without registering",
 	[ACT_HURET_AFTER_UNREG] = "HURET after unregistering",
+	[ACT_HURET_POST] = "HURET from a post-only thread",
+	[ACT_HLV_POST] = "HLV.D (a load on behalf of V) from a post-only thread",
+	[ACT_POST_ONLY_OK] = "post-only thread posts to vCPU 1 of a 2-vCPU VM (control)",
 	[ACT_POST_OK] = "post to vCPU 1 of a 2-vCPU VM (control)",
 };
 
@@ -343,7 +389,10 @@ static void act_child(void *arg)
 		_exit(60);
 	if (a != ACT_HURET_UNREG && a != ACT_VITR_UNREG &&
 	    reg(t.fd,
-		a == ACT_POST_RANGE || a == ACT_POST_OK ? DUVISOR_THREAD_IO : DUVISOR_THREAD_VCPU,
+		a == ACT_POST_RANGE || a == ACT_POST_OK ? DUVISOR_THREAD_IO
+		: a == ACT_HURET_POST || a == ACT_HLV_POST || a == ACT_POST_ONLY_OK
+			? DUVISOR_THREAD_POST
+			: DUVISOR_THREAD_VCPU,
 		0))
 		_exit(61);
 	switch (a) {
@@ -378,8 +427,19 @@ static void act_child(void *arg)
 		__asm__ volatile("csrw 0x809, %0" : : "r"(2UL | 10UL << 32));
 		break;
 	case ACT_POST_OK:
+	case ACT_POST_ONLY_OK:
 		__asm__ volatile("csrw 0x809, %0" : : "r"(1UL | 10UL << 32));
 		break;
+	case ACT_HURET_POST:
+		__asm__ volatile(".word 0x00200073");
+		break;
+	case ACT_HLV_POST: {
+		unsigned long v, addr = 0x80000000UL;
+
+		/* hlv.d v, (addr) */
+		__asm__ volatile(".insn r 0x73, 0x4, 0x36, %0, %1, x0" : "=r"(v) : "r"(addr));
+		break;
+	}
 	case ACT_HURET_UNREG:
 	case ACT_HURET_AFTER_UNREG:
 		if (a == ACT_HURET_AFTER_UNREG && ioctl(t.fd, DUVISOR_UNREGISTER))
@@ -398,7 +458,7 @@ static void hostile_acts(void)
 	for (long a = 0; a <= ACT_POST_OK; a++) {
 		int st = in_child(act_child, (void *)a);
 
-		if (a == ACT_POST_OK)
+		if (a == ACT_POST_OK || a == ACT_POST_ONLY_OK)
 			check(WIFEXITED(st) && !WEXITSTATUS(st), "%s: %s", act_name[a],
 			      describe(st));
 		else
@@ -466,6 +526,155 @@ static void errors(void)
 	close(fd2);
 }
 
+/* ---- two VMs on one hart (the PMC cache) ---- */
+
+#define TWOVM_MAGIC_A 0x4141414141414141ULL
+#define TWOVM_MAGIC_B 0x4242424242424242ULL
+#define TWOVM_MAGIC_H 0x4848484848484848ULL
+
+struct twovm {
+	int cpu;
+	unsigned long loops;
+	u64 magic;
+	hpa_t target; /* GPA 0x40001000 maps this (0: its own page) */
+	int hpa_pipe; /* write the VM's RAM page here (-1: no) */
+	int out;      /* stdout of the child goes here */
+};
+
+static void twovm_child(void *arg)
+{
+	struct twovm *w = arg;
+	u64 deleg = DVEXT_H_DELEG_MASK;
+	cpu_set_t set;
+	struct tvm t;
+	hpa_t own;
+	unsigned long sp;
+
+	dup2(w->out, 1);
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) || tvm_create(&t, 4 << 20, 1))
+		_exit(53);
+	own = t.c.mem_hpa + 0x2000;
+	memcpy(t.ram + 0x2000, &w->magic, 8);
+	memcpy(t.ram, guest_loop, guest_loop_end - guest_loop);
+	memcpy(t.ram + 0x1008, &w->loops, 8);
+	if (w->hpa_pipe >= 0 && write(w->hpa_pipe, &own, sizeof(own)) != sizeof(own))
+		_exit(54);
+	exit_ram = t.ram;
+	exit_fd = t.fd;
+	if (s2_map(&t.s2, 0x80000000, t.c.mem_hpa, 0x1000, S2_PTE_RWX) ||
+	    s2_map(&t.s2, 0x80001000, t.c.mem_hpa + 0x1000, 0x1000, S2_PTE_RWX) ||
+	    s2_map(&t.s2, 0x40000000, own, 0x1000, S2_PTE_RWX) ||
+	    s2_map(&t.s2, 0x40001000, w->target ? w->target : own, 0x1000, S2_PTE_RWX))
+		_exit(50);
+	if (ioctl(t.fd, DUVISOR_SET_DELEG, &deleg) || reg(t.fd, DUVISOR_THREAD_VCPU, 0))
+		_exit(51);
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	__asm__ volatile("csrw 0x807, %0" : : "r"(sp - 256));
+	__asm__ volatile("csrw 0x806, %0" : : "r"(dvt_exit_stub));
+	__asm__ volatile("csrw 0x804, %0" : : "r"(0x80000000UL));
+	__asm__ volatile("csrw 0x805, %0" : : "r"(DVEXT_HU_VSTATUS_SPVP));
+	__asm__ volatile("csrw 0x848, zero");
+	__asm__ volatile(".word 0x00200073" ::: "memory"); /* HURET */
+	_exit(52);
+}
+
+static pid_t twovm_start(struct twovm *w)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		twovm_child(w);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* The child's DVT-STATS line in file f: sched_in, pmc_set, irq exits; 0 when none. */
+static int twovm_stats(const char *f, unsigned long long *in, unsigned long long *set,
+		       unsigned long long *skip, unsigned long *irq, unsigned long long *read)
+{
+	char line[256];
+	FILE *fp = fopen(f, "r");
+	int ok = 0;
+
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp)) {
+		printf("DVT: %s", line);
+		if (sscanf(line,
+			   "DVT-STATS: sched_in=%llu pmc_set=%llu pmc_skip=%llu pmc_clear=%*u "
+			   "irq_exits=%lu read=%llx",
+			   in, set, skip, irq, read) == 5)
+			ok = 1;
+	}
+	fclose(fp);
+	return ok;
+}
+
+static void twovm(int cpu, unsigned long loops)
+{
+	const char *fa = "/tmp/dvt-twovm-a.log", *fb = "/tmp/dvt-twovm-b.log",
+		   *fh = "/tmp/dvt-twovm-h.log";
+	struct duvisor_driver_stats d0, d1;
+	struct twovm a = { cpu, loops, TWOVM_MAGIC_A, 0, -1, -1 };
+	struct twovm b = { cpu, loops, TWOVM_MAGIC_B, 0, -1, -1 };
+	struct twovm h = { cpu, loops / 4, TWOVM_MAGIC_H, 0, -1, -1 };
+	unsigned long long ain = 0, aset = 0, askip = 0, aread = 0, bin = 0, bset = 0, bskip = 0,
+			   bread = 0;
+	unsigned long airq = 0, birq = 0;
+	int hp[2], sa, sb, sh;
+	pid_t pa, pb, ph;
+	hpa_t victim;
+
+	if (pipe(hp) || driver_stats(&d0)) {
+		check(0, "twovm: setup (%s)", strerror(errno));
+		return;
+	}
+	a.out = open(fa, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	b.out = open(fb, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	h.out = open(fh, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	a.hpa_pipe = hp[1];
+	pa = twovm_start(&a);
+	if (pa < 0 || read(hp[0], &victim, sizeof(victim)) != sizeof(victim)) {
+		check(0, "twovm: start VM A");
+		return;
+	}
+	pb = twovm_start(&b);
+	/* The hostile VM maps A's page at 0x40001000, read after its own loop. */
+	h.target = victim;
+	ph = twovm_start(&h);
+	if (pb < 0 || ph < 0 || waitpid(pa, &sa, 0) != pa || waitpid(pb, &sb, 0) != pb ||
+	    waitpid(ph, &sh, 0) != ph) {
+		check(0, "twovm: run the three VMs");
+		return;
+	}
+	driver_stats(&d1);
+	twovm_stats(fh, &ain, &aset, &askip, &airq, &aread); /* echo only */
+	ain = aset = askip = airq = aread = 0;
+	check(WIFEXITED(sa) && WEXITSTATUS(sa) == 42 &&
+		      twovm_stats(fa, &ain, &aset, &askip, &airq, &aread) && aread == TWOVM_MAGIC_A,
+	      "twovm: VM A (hart %d) read only its own RAM %lu times, correct (%s, %lu "
+	      "interrupt exits, %llu switch-ins, %llu PMC loads, %llu skipped)",
+	      cpu, loops, describe(sa), airq, ain, aset, askip);
+	check(WIFEXITED(sb) && WEXITSTATUS(sb) == 42 &&
+		      twovm_stats(fb, &bin, &bset, &bskip, &birq, &bread) && bread == TWOVM_MAGIC_B,
+	      "twovm: VM B on the same hart read only its own RAM %lu times, correct (%s, %lu "
+	      "interrupt exits, %llu switch-ins, %llu PMC loads, %llu skipped)",
+	      loops, describe(sb), birq, bin, bset, bskip);
+	check(aset + bset >= 4 && airq + birq >= 4,
+	      "twovm: the hart switched between the VMs and reloaded the ranges (%llu PMC loads "
+	      "for A and B, driver-wide %llu loads, %llu skips, %llu clears)",
+	      aset + bset, (unsigned long long)(d1.pmc_calls - d0.pmc_calls),
+	      (unsigned long long)(d1.pmc_skips - d0.pmc_skips),
+	      (unsigned long long)(d1.pmc_clears - d0.pmc_clears));
+	check(WIFSIGNALED(sh) && WTERMSIG(sh) == SIGSEGV,
+	      "hostile: a third VM on the same hart, its stage-2 entry pointing at VM A's RAM, "
+	      "reads it after %lu reads of its own: %s",
+	      h.loops, describe(sh));
+}
+
 /* ---- signals ---- */
 
 static int tkill(int argc, char **argv)
@@ -501,11 +710,18 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: dvtool stats|expect-idle|errors|hostile|tkill\n");
+		fprintf(stderr, "usage: dvtool stats|expect-idle|errors|hostile|tkill|twovm\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "tkill"))
 		return tkill(argc, argv);
+	if (!strcmp(argv[1], "twovm")) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		twovm(argc > 2 ? atoi(argv[2]) : (int)n - 1,
+		      argc > 3 ? strtoul(argv[3], NULL, 0) : 20000000UL);
+		return failures;
+	}
 	if (!strcmp(argv[1], "stats") || !strcmp(argv[1], "expect-idle")) {
 		if (driver_stats(&st)) {
 			check(0, "DRIVER_STATS: %s", strerror(errno));

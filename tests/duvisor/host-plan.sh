@@ -106,6 +106,7 @@ idle_check() { # VCPUS EXITS/S WFI/S SECS RC
 
 backend_all() {
 	hostile
+	pmc_cache
 	signals
 	kill_midrun
 	reload
@@ -124,6 +125,29 @@ hostile() {
 	t "$([ $rc = 0 ] && ! has /tmp/bystander.log "DVTEST: FAIL" && has /tmp/bystander.log "DVTEST: ok mmio" && echo 0)" \
 		"another VM ran on during the hostile tests and finished correctly (status $rc)"
 	dmesg | grep -E 'unhandled signal' | sed 's/^/# /'
+}
+
+# The per-hart PMC cache (duvisor/driver, docs/dv-ext.md "PMC ranges across
+# switches"): two VMs on one hart, each reading only its own RAM, and a
+# hostile third stopped (dvtool twovm); the switch counters (dvswitch).
+pmc_cache() {
+	tool twovm
+	bin/dvswitch 100 1 test 4 >/tmp/sw.log 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/sw.log
+	sw() { grep "^DVSWITCH: $1 cache=$2 " /tmp/sw.log | head -1; }
+	val() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
+	s=$(sw same-vm 1) o=$(sw other-vm 1) s0=$(sw same-vm 0)
+	si=$(val "$s" sched_in) sset=$(val "$s" pmc_set) sskip=$(val "$s" pmc_skip)
+	oi=$(val "$o" sched_in) oset=$(val "$o" pmc_set) oskip=$(val "$o" pmc_skip)
+	zi=$(val "$s0" sched_in) zset=$(val "$s0" pmc_set) zo=$(val "$s0" sched_out) zclr=$(val "$s0" pmc_clear)
+	# same VM: at most the first switch-in (and one after an interloper) loads
+	t "$([ $rc = 0 ] && [ "${si:-0}" -ge 150 ] && [ $((sset * 20)) -le "$si" ] && [ $((sset + sskip)) = "$si" ] && echo 0)" \
+		"PMC cache: switch-ins between two threads of one VM on one hart make no firmware call (${sset:-?} loads, ${sskip:-?} skipped of ${si:-?} switch-ins)"
+	t "$([ $rc = 0 ] && [ "${oi:-0}" -ge 150 ] && [ "$oskip" = 0 ] && [ "$oset" = "$oi" ] && echo 0)" \
+		"PMC cache: every switch-in between two VMs on one hart reloads the ranges with one call (${oset:-?} loads, ${oskip:-?} skipped of ${oi:-?} switch-ins)"
+	t "$([ $rc = 0 ] && [ "${zi:-0}" -ge 150 ] && [ "$zset" -gt "$zi" ] && [ "$zclr" = "$zo" ] && echo 0)" \
+		"PMC cache off (pmc_cache=0): a CLEAR_ALL and a SET per range at every switch-in, a CLEAR_ALL at every switch-out (${zset:-?} calls for ${zi:-?} switch-ins, ${zclr:-?} clears for ${zo:-?} switch-outs)"
 }
 
 signals() {

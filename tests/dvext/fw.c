@@ -259,6 +259,40 @@ static void test_pmc_effect(void)
 	check(pmc_clear(first) == 0, "pmc: CLEAR of an unused entry succeeds");
 }
 
+/* LOAD: a whole range set in one call (the DV-driver's per-hart cache) */
+static struct dvext_pmc_range load_tab[2] __attribute__((aligned(8)));
+
+static long pmc_load(const void *tab, ul n)
+{
+	return sbi(DVEXT_SBI_EXT_PMC, DVEXT_SBI_PMC_LOAD, (ul)tab, n, 0, 0).error;
+}
+
+static void test_pmc_load(void)
+{
+	load_tab[0] = (struct dvext_pmc_range){ IMG_BASE, IMG_SIZE, PERM_RWX };
+	load_tab[1] = (struct dvext_pmc_range){ RO_PAGE, 0x1000, DVEXT_SBI_PMC_PERM_R };
+	check(pmc_load(load_tab, 2) == 0 && run_guest(g_load, RUN_VS, RO_PAGE) == CAUSE_VSEC &&
+		      run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_LOAD,
+	      "pmc: LOAD of two ranges: both in force, a V load outside them faults");
+	load_tab[1].size = 0x3000;
+	check(pmc_load(load_tab, 2) == DVEXT_SBI_ERR_INVALID_PARAM &&
+		      run_guest(g_load, RUN_VS, RO_PAGE) == CAUSE_VSEC &&
+		      run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_LOAD,
+	      "pmc: LOAD with a bad range is INVALID_PARAM and leaves the entries as they were");
+	check(pmc_load((void *)FW_BASE, 1) == DVEXT_SBI_ERR_INVALID_ADDRESS,
+	      "pmc: LOAD of a table in firmware memory is INVALID_ADDRESS");
+	check(pmc_load((char *)load_tab + 4, 1) == DVEXT_SBI_ERR_INVALID_PARAM,
+	      "pmc: LOAD of a misaligned table is INVALID_PARAM");
+	check(pmc_load(load_tab, count + 1) == DVEXT_SBI_ERR_INVALID_PARAM,
+	      "pmc: LOAD of more ranges than usable entries is INVALID_PARAM");
+	load_tab[1].size = 0x1000;
+	check(pmc_load(load_tab, 1) == 0 && run_guest(g_load, RUN_VS, RO_PAGE) == CAUSE_LOAD &&
+		      run_guest(g_load, RUN_VS, (ul)&load_tab) == CAUSE_VSEC,
+	      "pmc: LOAD of one range clears the entry the previous set had beyond it");
+	check(pmc_load(0, 0) == 0 && run_guest(g_load, RUN_VS, OUT_PAGE) == CAUSE_VSEC,
+	      "pmc: LOAD of nothing clears every V entry");
+}
+
 /* HS saw a trap from U at hu_ehb, with the exit in hu_* (step two) */
 static int two_step(ul cause, const char *at)
 {
@@ -526,6 +560,7 @@ int main(void)
 	puts_("# fw: model on\n");
 	test_pmc_api();
 	test_pmc_effect();
+	test_pmc_load();
 	test_two_harts();
 	test_posts();
 	test_vstimer_disarm();

@@ -674,6 +674,11 @@ int main(const uint8_t *fdt)
 	check(mtrap_is(2, MPP_S | MPV), "HURET illegal in VS");
 	c = run_lower(any_huret, RUN_VU);
 	check(mtrap_is(2, MPV), "HURET illegal in VU");
+	csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_PO);
+	check(csrr(DVEXT_CSR_H_ENABLE) == (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_PO),
+	      "h_enable.PO (post-only) is writable");
+	c = run_lower(any_huret, RUN_U);
+	check(c == 2, "HURET illegal in HU with h_enable.PO (a post-only thread)");
 	csrw(DVEXT_CSR_H_ENABLE, 0);
 	c = run_lower(any_huret, RUN_U);
 	check(c == 2, "HURET illegal in plain U (EN=0)");

@@ -127,6 +127,32 @@ static void mem_limit(void **state)
 	assert_int_equal(parse(8, "-k", "k", "--mem", "16G", NULL), 0);
 }
 
+/* --vcpu-cpus and --io-cpus: lists, and one error line for a bad one. */
+static void cpu_lists(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(
+		parse(8, "-k", "k", "-c", "2", "--vcpu-cpus", "3,1", "--io-cpus", "0,2-4", NULL),
+		0);
+	assert_int_equal(cfg.vcpu_cpus.n, 2);
+	assert_int_equal(cfg.vcpu_cpus.cpu[0], 3);
+	assert_int_equal(cfg.vcpu_cpus.cpu[1], 1);
+	assert_string_equal(cpu_list_str(&cfg.io_cpus, buf, sizeof(buf)), "0,2,3,4");
+	assert_int_equal(parse(8, "-k", "k", NULL), 0);
+	assert_int_equal(cfg.vcpu_cpus.n + cfg.io_cpus.n, 0);
+	expect_error(parse(8, "-k", "k", "--vcpu-cpus", "1-0", NULL), "is not a CPU list");
+	expect_error(parse(8, "-k", "k", "--vcpu-cpus", "", NULL), "is not a CPU list");
+	expect_error(parse(8, "-k", "k", "--io-cpus", "0,", NULL),
+		     "--io-cpus: '0,' is not a CPU list");
+	expect_error(parse(8, "-k", "k", "--io-cpus", "a", NULL), "is not a CPU list");
+	expect_error(parse(8, "-k", "k", "--io-cpus", "-1", NULL), "is not a CPU list");
+	expect_error(parse(8, "-k", "k", "--vcpu-cpus", "1024", NULL), "CPU 1024 is out of range");
+	expect_error(parse(8, "-k", "k", "--io-cpus", "0-99", NULL), "more than 64 CPUs");
+	expect_error(parse(8, "-k", "k", "-c", "3", "--vcpu-cpus", "0-1", NULL),
+		     "--vcpu-cpus names 2 CPUs for 3 vCPUs");
+}
+
 static void sizes(void **state)
 {
 	u64 v;
@@ -382,6 +408,7 @@ int main(void)
 		cmocka_unit_test(full),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(mem_limit),
+		cmocka_unit_test(cpu_lists),
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(image),
 		cmocka_unit_test(elf),

@@ -3,6 +3,7 @@
 #ifndef VMM_CONFIG_H
 #define VMM_CONFIG_H
 
+#include "vmm/place.h"
 #include "vmm/types.h"
 
 enum kernel_format {
@@ -50,9 +51,11 @@ struct vm_config {
 	bool virtio_console;
 	enum console_in console_in;
 	bool stats;
-	unsigned reboots; /* guest resets to honour before stopping */
-	bool vpost;	  /* V-mode posted interrupts (backends with vpost only) */
-	bool help;	  /* --help was printed */
+	unsigned reboots;	      /* guest resets to honour before stopping */
+	bool vpost;		      /* V-mode posted interrupts (backends with vpost only) */
+	struct vm_cpu_list vcpu_cpus; /* --vcpu-cpus: vCPU i on vcpu_cpus.cpu[i] */
+	struct vm_cpu_list io_cpus;   /* --io-cpus: every other thread */
+	bool help;		      /* --help was printed */
 };
 
 /* What the backend allows, for the checks and --help. */
