@@ -596,6 +596,13 @@ static int dv_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 		/* Another hart's hvip is out of reach: its next entry syncs it. */
 		if (self) {
 			dv_csr_clear(DVEXT_CSR_HU_HVIP, HVIP_VSEIP);
+			/* The same on this thread: a VSEI posted since the last
+			 * entry (wake_seq moved) may sit in the vCPU table, which
+			 * the stub's HURET would merge after this clear. */
+			if (__atomic_load_n(&v->wake_seq, __ATOMIC_ACQUIRE) != v->entry_seq) {
+				__atomic_store_n(&v->ext_lowered, 1, __ATOMIC_RELEASE);
+				__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_RELEASE);
+			}
 		} else {
 			__atomic_store_n(&v->ext_lowered, 1, __ATOMIC_RELEASE);
 			__atomic_store_n(&v->ctx.attn, 1, __ATOMIC_RELEASE); /* dv_exit() */
