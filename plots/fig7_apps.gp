@@ -8,6 +8,7 @@ set ylabel 'percent of native (higher = slower)'
 set yrange [0:*]
 set xtics rotate by -30
 set key top right
+set rmargin 10
 set arrow from graph 0, first 100 to graph 1, first 100 nohead dt 2 lc rgb '#555555'
 plot data.'/fig7_apps.dat' using 2:xtic(1) title 'paper KVM-OPT' lc rgb '#cfe2f3', \
      '' using 3 title 'paper DuVisor' lc rgb '#f4cccc', \

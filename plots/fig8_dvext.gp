@@ -9,6 +9,7 @@ set ylabel 'overhead vs DV-Ext off (%)'
 set yrange [-8:8]
 set xtics rotate by -30
 set key top right
+set rmargin 10
 set arrow from graph 0, first 5 to graph 1, first 5 nohead dt 2 lc rgb '#555555'
 set arrow from graph 0, first -5 to graph 1, first -5 nohead dt 2 lc rgb '#555555'
 set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#000000'
