@@ -8,7 +8,7 @@
 # the figures for results/security.md.
 cd /opt/duvisor || exit 1
 KO=bin/duvisor.ko
-DVFUZZ_SEEDS=1 DVFUZZ_OPS=300 DVFUZZ_THREADS=4 TABLE6= BYSTANDER_MMIO=60000 CONTROLS=1
+DVFUZZ_SEEDS=1 DVFUZZ_OPS=300 DVFUZZ_THREADS=4 TABLE6= BYSTANDER_MMIO=600000 CONTROLS=1
 GFUZZ_SEEDS= GFUZZ_OPS=2000 GFUZZ_STOPS=40
 G=guests
 [ -f /etc/sectest.conf ] && . /etc/sectest.conf
