@@ -19,17 +19,17 @@ $(HOST)/tests/test_dvext_sbi: tests/unit/test_dvext_sbi.c include/dvext/dvext.h 
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Iinclude -DDVEXT_OPENSBI_PATCH='"$(DVEXT_SBI_PATCH)"' -o $@ $< $(CMOCKA_LIBS)
 
-$(B)/dvext/isa.elf: tests/dvext/crt.S tests/dvext/isa.c tests/dvext/report.h tests/dvext/link.ld include/dvext/dvext.h
+$(B)/dvext/isa.elf: tests/dvext/crt.S tests/dvext/isa.c tests/dvext/report.h tests/dvext/csr.h tests/dvext/link.ld include/dvext/dvext.h
 	@mkdir -p $(@D)
 	$(DVEXT_CROSS)gcc $(DVEXT_ISA_CFLAGS) -T tests/dvext/link.ld -o $@ tests/dvext/crt.S tests/dvext/isa.c
 
 # cross-hart kick: three harts in M mode (docs/dv-ext.md, "Cross-hart kick")
-$(B)/dvext/kick.elf: tests/dvext/kick-crt.S tests/dvext/kick.c tests/dvext/report.h tests/dvext/link.ld include/dvext/dvext.h
+$(B)/dvext/kick.elf: tests/dvext/kick-crt.S tests/dvext/kick.c tests/dvext/report.h tests/dvext/csr.h tests/dvext/link.ld include/dvext/dvext.h
 	@mkdir -p $(@D)
 	$(DVEXT_CROSS)gcc $(DVEXT_ISA_CFLAGS) -T tests/dvext/link.ld -o $@ tests/dvext/kick-crt.S tests/dvext/kick.c
 
 # S-mode payload for the firmware tests (OpenSBI fw_jump enters it at 0x80200000)
-$(B)/dvext/fw.elf: tests/dvext/fw-crt.S tests/dvext/fw.c tests/dvext/report.h tests/dvext/fw.ld include/dvext/dvext.h
+$(B)/dvext/fw.elf: tests/dvext/fw-crt.S tests/dvext/fw.c tests/dvext/report.h tests/dvext/csr.h tests/dvext/fw.ld include/dvext/dvext.h
 	@mkdir -p $(@D)
 	$(DVEXT_CROSS)gcc $(DVEXT_ISA_CFLAGS) -T tests/dvext/fw.ld -o $@ tests/dvext/fw-crt.S tests/dvext/fw.c
 

@@ -21,19 +21,7 @@
 #include <dvext/dvext.h>
 #include <stdint.h>
 
-typedef unsigned long ul;
-
-#define STR(x)	#x
-#define XSTR(x) STR(x)
-#define csrr(n)                                                         \
-	({                                                              \
-		ul v_;                                                  \
-		asm volatile("csrr %0, " XSTR(n) : "=r"(v_)::"memory"); \
-		v_;                                                     \
-	})
-#define csrw(n, v) asm volatile("csrw " XSTR(n) ", %0" ::"r"((ul)(v)) : "memory")
-#define csrs(n, v) asm volatile("csrs " XSTR(n) ", %0" ::"r"((ul)(v)) : "memory")
-#define csrc(n, v) asm volatile("csrc " XSTR(n) ", %0" ::"r"((ul)(v)) : "memory")
+#include "csr.h"
 
 #define CSR_MIE	    0x304
 #define CSR_MIP	    0x344
