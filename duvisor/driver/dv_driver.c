@@ -12,7 +12,7 @@
  * delegated to the thread in HU mode, and everything else reaches the kernel
  * as an ordinary trap from user mode (the two-step trap of DV-Ext).
  *
- * PMC ranges are cached per hart (pmc_cache=1; off by default for now): a hart keeps
+ * PMC ranges are cached per hart (pmc_cache=1, the default): a hart keeps
  * the V=1 ranges of the last VM whose thread it loaded, and a switch-in of
  * a thread of that VM makes no firmware call. Another VM's thread reloads
  * the whole set with one call (LOAD). The ranges survive a switch-out only
@@ -68,15 +68,13 @@ MODULE_PARM_DESC(pmc, "program the VMs' PMC ranges (0: benchmark only, no memory
 
 /* 1 keeps a VM's ranges on a hart across switches (see above); 0 programs
  * them range by range at every switch-in and clears them at every
- * switch-out (the driver before the cache). Off by default for now: with it
- * on, the duvisor suite's SBI HSM suspend guest (no icount) hung in 2 of 5
- * runs, 0 of 5 with it off, cause not found yet (docs/dv-ext.md). May be
- * changed at run time: every path below is safe with either value. */
-static bool pmc_cache;
+ * switch-out (the driver before the cache, kept for the dv-switch benchmark
+ * and for comparison). May be changed at run time: every path below is safe
+ * with either value. */
+static bool pmc_cache = true;
 module_param(pmc_cache, bool, 0644);
-MODULE_PARM_DESC(
-	pmc_cache,
-	"keep a VM's PMC ranges on a hart across switches (default 0: reprogram at every switch)");
+MODULE_PARM_DESC(pmc_cache, "keep a VM's PMC ranges on a hart across switches (default 1; 0: "
+			    "reprogram at every switch)");
 
 /* Exceptions the guest handles itself. Besides KVM's set, the causes that
  * OpenSBI 1.1 takes in M mode and redirects in software (illegal

@@ -131,10 +131,12 @@ hostile() {
 # switches"): two VMs on one hart, each reading only its own RAM, and a
 # hostile third stopped (dvtool twovm); the switch counters (dvswitch).
 pmc_cache() {
-	# the cache is off by default (duvisor/driver: pmc_cache); on for these
-	echo 1 >/sys/module/duvisor/parameters/pmc_cache
+	# the cache is on by default (duvisor/driver: pmc_cache); set for these,
+	# the default again afterwards (dvswitch restores what it found)
+	c=/sys/module/duvisor/parameters/pmc_cache
+	t "$([ "$(cat $c)" = Y ] && echo 0)" "PMC cache: on by default (pmc_cache=$(cat $c))"
+	echo 1 >$c
 	tool twovm
-	echo 0 >/sys/module/duvisor/parameters/pmc_cache
 	bin/dvswitch 100 1 test 4 >/tmp/sw.log 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/sw.log
