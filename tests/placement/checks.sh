@@ -28,6 +28,7 @@ placement_checks() {
 	done
 	kill $pid
 	wait $pid
+	[ -n "$seen" ] || sed 's/^/# placement: vmm| /' /tmp/pl.log
 	t "$([ -z "$bad" ] && case "$seen" in *vcpu0*vcpu1* | *vcpu1*vcpu0*) echo 0 ;; esac)" \
 		"placement: --vcpu-cpus 1,0 --io-cpus 0: vCPU 0 runs on CPU 1, vCPU 1 and the other threads ($seen) on CPU 0${bad:+; misplaced:$bad}"
 
