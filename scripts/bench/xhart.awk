@@ -4,7 +4,9 @@
 #   send     from the sender's mark 20 (it has stamped the time and posts) to
 #            its next return into V (sret/mret/huret to VS or VU), the post's
 #            whole path on the sending hart; 0 when it posts from V with no
-#            transition before its next mark 20 (a V-mode hu_vitr write)
+#            transition before its next mark 20 (a V-mode hu_vitr write);
+#            a sender that never enters V (a VMM's I/O thread, vext) ends
+#            it with mark 23 once the post is made
 #   receive  from the first interrupt that becomes pending on the receiving
 #            hart while it runs the guest (in V, busy), after its previous
 #            handler mark, to the handler's mark (MARK: 21 vIPI, default;
@@ -25,6 +27,7 @@ $4 == "mark" && $7 == 20 {
 	open[h] = 1; s0[h] = $3; next
 }
 open[h] && ($4 == "sret" || $4 == "mret" || $4 == "huret") && $6 ~ /^V[SU]$/ { send[++ns] = $3 - s0[h]; open[h] = 0 }
+open[h] && $4 == "mark" && $7 == 23 { send[++ns] = $3 - s0[h]; open[h] = 0 }
 $4 == "pend" && !pending[h] && $5 ~ /^V[SU]$/ { pending[h] = 1; p0[h] = $3 }
 $4 == "mark" && $7 == MARK {
 	if (pending[h]) recv[++nr] = $3 - p0[h]
