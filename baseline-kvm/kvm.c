@@ -520,7 +520,7 @@ static void kvm_print_stats(struct vm *vm, int fd)
 }
 
 /*
- * KVM-OPT (baseline-kvm/kvm-opt/*.patch): the host kernel posts VSSI/VSEI
+ * KVM-OPT (the patches in baseline-kvm/kvm-opt): the host kernel posts VSSI/VSEI
  * through DV-Ext and lets the guest write hu_vitr from V mode. Its module
  * parameter reads Y only when that is on.
  */
