@@ -223,6 +223,7 @@ END {
 		ko[++n3] = "vipi|post-to-handler|vipi|virtual IPI, SBI send_ipi (the sender exits)"
 		ko[++n3] = "vipi-vpost|post-to-handler|vipi-vpost|virtual IPI, the guest writes hu_vitr from V (KVM: not supported)"
 		ko[++n3] = "vext|post-to-handler|vext|virtual ext. IRQ, I/O thread's post to the handler"
+		ko[++n3] = "vext|post-to-handler-busy|vext|virtual ext. IRQ, the post meets the vCPU busy in the guest (the I/O thread waits 20 us after the ring)"
 		ko[++n3] = "vext|ring-to-handler|vext|I/O notification, doorbell ring to the handler"
 		ko[++n3] = "hypercall||hypercall|null hypercall"
 		ko[++n3] = "mmio-read||mmio-read|MMIO read"
