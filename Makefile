@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(REPRO_CFLAGS)
 CMOCKA_LIBS := -lcmocka
 
-PLATFORM := qemu opensbi linux busybox initramfs apps
+PLATFORM := qemu opensbi linux linux-kvm-opt busybox initramfs apps
 
 .PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
 	format format-check run-host run-guest bench plots clean clean-cache help
@@ -44,6 +44,8 @@ deps:
 platform: $(PLATFORM)
 $(PLATFORM):
 	@scripts/platform/$@.sh
+# The KVM-OPT host kernel is built from the vanilla one's build tree.
+linux-kvm-opt: linux
 # initramfs packs the busybox binary and uses the kernel's gen_init_cpio.
 initramfs: busybox linux
 # apps (the application benchmarks' workloads) takes hackbench from the kernel's source.

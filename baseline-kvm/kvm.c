@@ -113,6 +113,7 @@ static int kvm_init(struct vm *vm)
 	if (n > 0 && vm->nr_vcpus > (unsigned)n)
 		return vmm_error(EINVAL, "KVM supports at most %d vCPUs, not %u", n, vm->nr_vcpus);
 	warn_host_ram(vm->cfg->mem_size);
+	vm->vpost = vm->cfg->vpost; /* checked by vmm_main: the device tree tells the guest */
 	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0)
 		return vmm_error(errno, "KVM_CREATE_VM: %s", strerror(errno));
@@ -518,11 +519,33 @@ static void kvm_print_stats(struct vm *vm, int fd)
 	}
 }
 
+/*
+ * KVM-OPT (the patches in baseline-kvm/kvm-opt): the host kernel posts VSSI/VSEI
+ * through DV-Ext and lets the guest write hu_vitr from V mode. Its module
+ * parameter reads Y only when that is on.
+ */
+#define KVM_OPT_PARAM "/sys/module/kvm/parameters/dvext_post"
+
+static bool kvm_vpost_available(void)
+{
+	char c = 0;
+	int fd = open(KVM_OPT_PARAM, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == 'Y';
+}
+
 const struct vmm_backend_ops kvm_backend_ops = {
 	.name = "kvm",
 	.max_vcpus = VMM_MAX_VCPUS,
 	.mem_note = "(the memory map's limit; more than the host's RAM runs, with a warning)",
 	.hsm_in_backend = true,
+	.vpost = true,
+	.vpost_available = kvm_vpost_available,
 	.init = kvm_init,
 	.destroy = kvm_destroy,
 	.map = kvm_map,

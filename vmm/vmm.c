@@ -479,7 +479,7 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 	err = vm_config_parse(&cfg, argc, argv, &lim);
 	if (err == 1) {
 		/* Listed only where the backend has it: scripts probe --help. */
-		if (cfg.help && ops->vpost)
+		if (cfg.help && ops->vpost && (!ops->vpost_available || ops->vpost_available()))
 			dprintf(1, "      --vpost               the guest posts its IPIs itself, "
 				   "writing "
 				   "hu_vitr from V mode\n"
@@ -490,9 +490,12 @@ int vmm_main(int argc, char **argv, const struct vmm_backend_ops *ops)
 		fprintf(stderr, "%s: %s\n", vmm_prog, vmm_last_error());
 		return EXIT_USAGE;
 	}
-	if (cfg.vpost && !ops->vpost) {
-		fprintf(stderr, "%s: --vpost: the %s backend has no V-mode posted interrupts\n",
-			vmm_prog, ops->name);
+	if (cfg.vpost && (!ops->vpost || (ops->vpost_available && !ops->vpost_available()))) {
+		fprintf(stderr, "%s: --vpost: the %s backend has no V-mode posted interrupts%s\n",
+			vmm_prog, ops->name,
+			ops->vpost ? " on this host (the kernel does not post through DV-Ext: "
+				     "boot the kvm-opt host kernel)"
+				   : "");
 		return EXIT_USAGE;
 	}
 	if (check_inputs(&cfg))

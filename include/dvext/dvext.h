@@ -63,7 +63,10 @@
 #define DVEXT_H_ENABLE_VPOST	   (DVEXT_UL(1) << DVEXT_H_ENABLE_VPOST_SHIFT)
 #define DVEXT_H_ENABLE_PO_SHIFT	   2 /* post-only: HURET is illegal */
 #define DVEXT_H_ENABLE_PO	   (DVEXT_UL(1) << DVEXT_H_ENABLE_PO_SHIFT)
-#define DVEXT_H_ENABLE_MASK	   (DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST | DVEXT_H_ENABLE_PO)
+#define DVEXT_H_ENABLE_KP_SHIFT	   3 /* kernel posts: post target with EN=0 (KVM-OPT) */
+#define DVEXT_H_ENABLE_KP	   (DVEXT_UL(1) << DVEXT_H_ENABLE_KP_SHIFT)
+#define DVEXT_H_ENABLE_MASK \
+	(DVEXT_H_ENABLE_EN | DVEXT_H_ENABLE_VPOST | DVEXT_H_ENABLE_PO | DVEXT_H_ENABLE_KP)
 
 /* h_deleg: the causes below; all other bits read 0 */
 #define DVEXT_H_DELEG_MASK                                    \

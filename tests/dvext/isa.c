@@ -808,6 +808,75 @@ int main(const uint8_t *fdt)
 	      "bad V-mode post reaches HS even when hedeleg delegates cause 2");
 	csrw(CSR_HEDELEG, 0);
 	csrc(0x302, 1UL << 2);
+
+	/*
+	 * Kernel-level posting (h_enable.KP, KVM-OPT): with EN=0 the hart is a
+	 * post target and V may post; traps stay stock (no delegated exit, no
+	 * two-step trap), whatever h_deleg says.
+	 */
+	csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_KP);
+	csrw(DVEXT_CSR_H_DELEG, DVEXT_H_DELEG_MASK);
+	csrs(0x302, 1UL << 2); /* medeleg: illegal instruction targets HS */
+	check(csrr(DVEXT_CSR_H_ENABLE) == DVEXT_H_ENABLE_KP, "KP: h_enable bit 3 is writable");
+	csrw(DVEXT_CSR_H_VCPUTAB, (ul)vtab);
+	csrw(DVEXT_CSR_H_VCPUNUM, 2);
+	csrw(DVEXT_CSR_H_VCPU, 0);
+	csrw(CSR_HVIP, 0);
+	vtab[0].pending = vtab[1].pending = 0;
+	csrw(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(0, DVEXT_IRQ_VSSI));
+	check(csrr(CSR_HVIP) == VS_SI && vtab[0].pending == 0,
+	      "KP: a post from HS/M to the vCPU on this hart (EN=0) lands in its hvip");
+	csrw(CSR_HVIP, 0);
+	csrw(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(1, DVEXT_IRQ_VSEI));
+	check(csrr(CSR_HVIP) == 0 && vtab[1].pending == VS_EI,
+	      "KP: a post to another vCPU goes to its table entry");
+	vtab[1].pending = 0;
+	csrw(DVEXT_CSR_H_ENABLE, 0);
+	csrw(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(0, DVEXT_IRQ_VSEI));
+	check(csrr(CSR_HVIP) == 0 && vtab[0].pending == VS_EI,
+	      "KP=0: a post to the same vCPU goes to the table, not hvip");
+	vtab[0].pending = 0;
+	csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_KP);
+	reset_traps();
+	g_val = DVEXT_HU_VITR(1, DVEXT_IRQ_VSSI);
+	c = run_lower(g_post, RUN_VS);
+	check(c == 9 && strap.cause == 2 && (strap.hstatus & (1UL << 7)) &&
+		      strap.epc != (ul)hu_trap && hutrap.count == 0 && vtab[1].pending == 0,
+	      "KP without VPOST: hu_vitr from VS is an illegal instruction into HS, as stock");
+	csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_KP | DVEXT_H_ENABLE_VPOST);
+	reset_traps();
+	g_val = DVEXT_HU_VITR(1, DVEXT_IRQ_VSSI);
+	c = run_lower(g_post, RUN_VS);
+	check(c == 9 && strap.cause == 10 && (strap.hstatus & (1UL << 7)) &&
+		      strap.epc != (ul)hu_trap && hutrap.count == 0 && vtab[1].pending == VS_SI,
+	      "KP|VPOST: V-mode post, no exit; the guest's ecall after it traps into HS "
+	      "from V as stock (h_deleg has 10)");
+	vtab[1].pending = 0;
+	reset_traps();
+	g_val = DVEXT_HU_VITR(0, DVEXT_IRQ_VSSI);
+	c = run_lower(g_post, RUN_VS);
+	check(c == 9 && strap.cause == 10 && hutrap.count == 0 && vtab[0].pending == 0 &&
+		      (csrr(CSR_HVIP) & VS_SI),
+	      "KP|VPOST: V-mode post to its own vCPU lands in this hart's hvip");
+	csrw(CSR_HVIP, 0);
+	reset_traps();
+	g_val = DVEXT_HU_VITR(3, DVEXT_IRQ_VSSI);
+	c = run_lower(g_post, RUN_VS);
+	check(c == 9 && strap.cause == 2 && (strap.hstatus & (1UL << 7)) &&
+		      strap.epc != (ul)hu_trap && hutrap.count == 0 && csrr(CSR_HVIP) == 0,
+	      "KP|VPOST: a bad V-mode post is an ordinary illegal instruction into HS, no effect");
+	reset_traps();
+	c = run_lower(g_virt_insn, RUN_VS);
+	check(c == 9 && strap.cause == 22 && strap.epc == (ul)guest_vi_at && hutrap.count == 0,
+	      "KP: a virtual-instruction fault (in h_deleg) goes to HS at the guest pc, no "
+	      "two-step");
+	reset_traps();
+	c = run_lower(any_huret, RUN_U);
+	check(c == 9 && strap.cause == 2 && hutrap.count == 0,
+	      "KP: HURET stays illegal in U (EN=0)");
+	csrc(0x302, 1UL << 2);
+	csrw(DVEXT_CSR_H_ENABLE, 0);
+	csrw(DVEXT_CSR_H_VCPUNUM, 0);
 	dv_on(DVEXT_H_DELEG_MASK);
 
 	/* HUFLUSHGPA */

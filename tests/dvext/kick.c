@@ -51,12 +51,12 @@
 #define RCV_MCTX  (2 * RECEIVER) /* the receiver's M-mode PLIC context */
 #define LIMIT	  1000000UL	 /* sender iterations before it gives up */
 
-enum { C_NONE, C_MSIP_BUSY, C_MSIP_WFI, C_PLIC, C_POST, C_N, C_DONE = C_N };
-static const char *const names[C_N] = { "", "msip-busy", "msip-wfi", "plic", "post" };
+enum { C_NONE, C_MSIP_BUSY, C_MSIP_WFI, C_PLIC, C_POST, C_KPOST, C_N, C_DONE = C_N };
+static const char *const names[C_N] = { "", "msip-busy", "msip-wfi", "plic", "post", "kpost" };
 
 static volatile ul phase, ready, handled, sender_progress, bystander_progress;
 static volatile ul seen_sender, seen_bystander;
-static volatile ul claimed;
+static volatile ul claimed, off_done;
 static uint64_t vcputab[2] __attribute__((aligned(16)));
 
 static void record(void)
@@ -98,18 +98,21 @@ static void __attribute__((noreturn)) receiver(void)
 			;
 		if (k == C_DONE)
 			break;
-		if (k == C_POST) {
+		if (k == C_POST || k == C_KPOST) {
+			/* kpost: h_enable.KP alone, as a host kernel around guest entry */
 			csrc(mstatus, MSTATUS_MIE);
 			csrw(DVEXT_CSR_H_VCPUTAB, (ul)vcputab);
 			csrw(DVEXT_CSR_H_VCPUNUM, 1UL);
 			csrw(DVEXT_CSR_H_VCPU, 0UL);
-			csrw(DVEXT_CSR_H_ENABLE, DVEXT_H_ENABLE_EN);
+			csrw(DVEXT_CSR_H_ENABLE,
+			     k == C_POST ? DVEXT_H_ENABLE_EN : DVEXT_H_ENABLE_KP);
 			ready = k;
 			while (!(csrr(CSR_MIP) & MIP_VSSIP))
 				spin++;
 			record();
 			csrw(DVEXT_CSR_H_ENABLE, 0UL);
 			csrc(CSR_HVIP, MIP_VSSIP);
+			off_done = k;
 			csrs(mstatus, MSTATUS_MIE);
 		} else if (k == C_MSIP_WFI) {
 			ready = k;
@@ -152,7 +155,7 @@ static void run(ul k)
 	phase = k;
 	while (ready != k)
 		;
-	if (k == C_POST) {
+	if (k == C_POST || k == C_KPOST) {
 		/* the sender's view of the same VM: table and size (EN stays 0) */
 		csrw(DVEXT_CSR_H_VCPUTAB, (ul)vcputab);
 		csrw(DVEXT_CSR_H_VCPUNUM, 1UL);
@@ -168,6 +171,7 @@ static void run(ul k)
 		*(volatile uint8_t *)UART_IER = UART_IER_THRI;
 		break;
 	case C_POST:
+	case C_KPOST:
 		csrw(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(0UL, DVEXT_IRQ_VSSI));
 		break;
 	}
@@ -189,7 +193,17 @@ static void run(ul k)
 		passed++;
 	else
 		failed++;
-	if (k == C_POST)
+	if (k == C_KPOST) {
+		/* once the receiver wrote KP=0, posts go to the vCPU table */
+		while (off_done != k)
+			;
+		vcputab[0] = 0;
+		csrw(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(0UL, DVEXT_IRQ_VSSI));
+		check(vcputab[0] == MIP_VSSIP,
+		      "kick: kpost: after the receiver's KP=0 a post lands in the vCPU table");
+		vcputab[0] = 0;
+	}
+	if (k == C_POST || k == C_KPOST)
 		csrw(DVEXT_CSR_H_VCPUNUM, 0UL);
 }
 

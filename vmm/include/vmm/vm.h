@@ -147,6 +147,8 @@ struct vmm_backend_ops {
 	bool hsm_in_backend;
 	/* The backend can let the guest post interrupts from V mode (--vpost). */
 	bool vpost;
+	/* Optional: whether this host can do it now (NULL: always). */
+	bool (*vpost_available)(void);
 
 	/* Open the hypervisor and create the VM; on failure vmm_error() says why. */
 	int (*init)(struct vm *vm);
