@@ -2,7 +2,7 @@
  * bwmem: memory bandwidth as lmbench's bw_mem operations (the paper's
  * Fig. 9b; lmbench is not in Debian), written for this suite.
  *
- *   bwmem [-n PASSES] [-x OP] SIZE[K|M] [OP...]
+ *   bwmem [-n PASSES] [-r REPS] [-x OP] SIZE[K|M] [OP...]
  *
  * OP (default: all nine, in this order), over 32-bit words as bw_mem's:
  *   rd     read every 8th word (32-byte stride), summed
@@ -14,13 +14,15 @@
  *   fcp    copy every word
  *   bzero  memset() the buffer to zero
  *   bcopy  memmove() the buffer to a second one
- * Each operation: the buffers (SIZE bytes each) are filled first (untimed:
- * first-touch faults are not measured), then PASSES passes over SIZE are
- * timed with CLOCK_MONOTONIC (under icount: virtual time, so the MB/s are
- * model time and deterministic), then the result is checked against what
- * the operation must have produced (sums in closed form, every word of the
- * buffers), untimed. One line per operation:
- *   bwmem: op=rd size=S passes=P bytes=B ns=T mbps=X check=ok
+ * Each operation, REPS times (default 1): the buffers (SIZE bytes each) are
+ * filled first (untimed: first-touch faults are not measured), then PASSES
+ * passes over SIZE are timed with CLOCK_MONOTONIC (under icount: virtual
+ * time, so the MB/s are model time and deterministic), then the result is
+ * checked against what the operation must have produced (sums in closed
+ * form, every word of the buffers), untimed. The median time of the REPS is
+ * reported (as bw_mem does; a timer interrupt inside one repetition does
+ * not count). One line per operation:
+ *   bwmem: op=rd size=S passes=P reps=R bytes=B ns=T mbps=X check=ok
  * (MB = 2^20 bytes; bytes = SIZE x PASSES, as bw_mem counts the buffer
  * size whatever the stride) and at the end "bwmem: ops=N failed=F".
  * Exit status: 0 if every check passed, 1 if one failed, 2 on bad usage.
@@ -28,9 +30,9 @@
  * test can see the check fail (tests/suites/apps).
  *
  * How it differs from lmbench 3's bw_mem: one process (no -P), a fixed
- * number of passes timed once (bw_mem repeats and reports the median, with
- * warm-up runs), plain loops left to the compiler (bw_mem unrolls by hand),
- * and results checked.
+ * number of passes and repetitions (bw_mem sizes its repetitions by time,
+ * with warm-up runs), plain loops left to the compiler (bw_mem unrolls by
+ * hand), and results checked.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -210,7 +212,7 @@ int main(int argc, char **argv)
 {
 	static const char *const all[] = { "rd",  "wr",	 "rdwr",  "cp",	  "frd",
 					   "fwr", "fcp", "bzero", "bcopy" };
-	unsigned long passes = 1;
+	unsigned long passes = 1, reps = 1;
 	unsigned long long size;
 	char *end;
 	int a = 1, failed = 0, nops;
@@ -222,6 +224,17 @@ int main(int argc, char **argv)
 		if (errno || *end || !passes || passes > 1000000) {
 			fprintf(stderr,
 				"bwmem: -n wants a number of passes from 1 to 1000000, not '%s'\n",
+				argv[a + 1]);
+			return 2;
+		}
+		a += 2;
+	}
+	if (a + 1 < argc && !strcmp(argv[a], "-r")) {
+		errno = 0;
+		reps = strtoul(argv[a + 1], &end, 10);
+		if (errno || *end || !reps || reps > 99) {
+			fprintf(stderr,
+				"bwmem: -r wants a number of repetitions from 1 to 99, not '%s'\n",
 				argv[a + 1]);
 			return 2;
 		}
@@ -257,18 +270,28 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (int i = 0; i < nops; i++) {
-		uint64_t ns = 0;
-		int r = run(ops[i], (unsigned)passes, &ns);
+		uint64_t ns = 0, t[99];
+		int r = 0;
 
+		for (unsigned long k = 0; k < reps && !r; k++) {
+			r = run(ops[i], (unsigned)passes, &t[k]);
+			/* insertion into the sorted times so far */
+			for (unsigned long j = k; j > 0 && t[j - 1] > t[j]; j--) {
+				uint64_t x = t[j];
+				t[j] = t[j - 1];
+				t[j - 1] = x;
+			}
+			ns = t[k / 2];
+		}
 		if (r == -2) {
 			fprintf(stderr, "bwmem: unknown operation '%s'\n", ops[i]);
 			return 2;
 		}
 		if (ns == 0)
 			ns = 1;
-		printf("bwmem: op=%s size=%llu passes=%lu bytes=%llu ns=%" PRIu64
+		printf("bwmem: op=%s size=%llu passes=%lu reps=%lu bytes=%llu ns=%" PRIu64
 		       " mbps=%.2f check=%s%s%s\n",
-		       ops[i], size, passes, size * passes, ns,
+		       ops[i], size, passes, reps, size * passes, ns,
 		       (double)(size * passes) / 1048576.0 / ((double)ns / 1e9),
 		       r ? "FAILED" : "ok", r ? " " : "", r ? why : "");
 		failed += r != 0;

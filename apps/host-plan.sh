@@ -85,8 +85,8 @@ check() {
 			{ echo "bwmem: $(grep -o 'bwmem: op=.*check=FAILED.*' $log | head -1 || true) ($(grep -o 'bwmem: ops=.*' $log | tail -1))"; return 1; }
 		[ "$(grep -c 'bwmem: op=[a-z]* .* check=ok' $log)" = 9 ] || { echo "bwmem: not 9 operations checked ok"; return 1; }
 		row $w $n time "$(awk -v ns=$ns 'BEGIN{printf "%.6f", ns / 1e9}')" s "ops=9"
-		grep -o 'bwmem: op=[a-z]* .* check=ok' $log | while read -r _ op size passes bytes t mb _; do
-			row $w $n "bw:${op#op=}" "${mb#mbps=}" MB/s "$size;$passes;$bytes;$t"
+		grep -o 'bwmem: op=[a-z]* .* check=ok' $log | while read -r _ op size passes reps bytes t mb _; do
+			row $w $n "bw:${op#op=}" "${mb#mbps=}" MB/s "$size;$passes;$reps;$bytes;median_$t"
 		done
 		;;
 	memcached)
@@ -105,7 +105,7 @@ native() { # N
 		log=/tmp/app-$w-$n.log
 		echo "DVAPP-RUN: $SYSTEM $w vcpus=$n"
 		if [ "$(wl_kind $w)" = local ]; then
-			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; run_local $w $n" >/dev/null 2>&1
+			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; BW_REPS=1; run_local $w $n" >/dev/null 2>&1
 			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
 		else
 			(
