@@ -28,6 +28,15 @@ G=/opt/duvisor/guests
 client=$((HARTS - 1))
 failed=0
 echo "DVAPP-CONTEXT: system=$SYSTEM profile=$PROFILE harts=$HARTS scale=$SCALE vcpus=$VCPUS workloads=$WORKLOADS"
+# a cma= the host kernel could not reserve (DuVisor's guest RAM is one CMA block)
+cma=
+for a in $(cat /proc/cmdline); do case $a in cma=*) cma=${a#cma=} ;; esac; done
+if [ -n "$cma" ] && [ "$(awk '/^CmaTotal:/ {print $2}' /proc/meminfo)" = 0 ]; then
+	for n in $VCPUS; do for w in $WORKLOADS; do
+		echo "DVAPP-FAIL: $SYSTEM $w $n: the host could not reserve cma=$cma for the guest's RAM (CMA lies below 4 GiB physical, RAM starts at 2 GiB)"
+	done; done
+	exit 102
+fi
 if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVAPP-FAIL: $SYSTEM all all: setup failed: $SETUP"; exit 101; }
 fi
@@ -220,9 +229,10 @@ vm() { # N
 	rc=$?
 	grep -q "APPS-GUEST: end" /tmp/vm.con || { echo "DVAPP-NOTE: $SYSTEM vcpus=$n: the guest did not reach its end (status $rc)"; }
 	# DuVisor: the DV-driver's view over the whole guest run (the VMM's last
-	# --stats block, at its exit): firmware calls programming the VM's PMC
+	# --stats block, at its exit; the last snapshot may have missed a guest
+	# that powered off at once): firmware calls programming the VM's PMC
 	# ranges and switch-ins of its vCPU threads; per switch-in, the ranges + 1
-	awk -v k=$((k + 1)) -v sys=$SYSTEM -v n=$n '
+	awk -v k="$(grep -c '^stats: backend ' /tmp/vm.err)" -v sys=$SYSTEM -v n=$n '
 	/^stats: backend / { b++ }
 	b == k && /^stats: duvisor vcpu[0-9]+ / { for (i = 4; i <= NF; i++) { split($i, kv, "=")
 		if (kv[1] == "driver_pmc_set") ps += kv[2]; else if (kv[1] == "driver_sched_in") si += kv[2] } }

@@ -3,7 +3,7 @@
 # values were not recovered). Written by scripts/bench/apps-plot.
 # data: fig9a_memcached.dat
 load 'plots/common.gp'
-set multiplot layout 1,2 title "Memcached, 4 vCPUs, against guest memory (Fig. 9a); '?' = no run"
+set multiplot layout 1,2 title "Memcached, 4 vCPUs, against guest memory (Fig. 9a); '?' = no run. Ours: 1792 MiB, not 2048: DuVisor's guest RAM is one CMA block below 4 GiB physical, at most about 1.85 GiB here"
 set ylabel 'ops/s'
 set xlabel 'guest memory (MiB)'
 set yrange [0:*]
