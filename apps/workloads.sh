@@ -99,10 +99,12 @@ server_start() {
 	SRV=$!
 }
 
-# server_stop W: stop it, print its log as "srv| " lines
+# server_stop W: stop it, print its exit status and log as "srv| " lines
 server_stop() {
+	# still running: SIGTERM's 143 (nuttcp -1 ends by itself: 0); else how it ended
 	kill $SRV 2>/dev/null
 	wait $SRV 2>/dev/null
+	echo "srv| server status $?"
 	sed 's/^/srv| /' /tmp/srv.log
 }
 
