@@ -31,7 +31,7 @@ for w in $ws; do
 	rc=0
 	case $(wl_kind $w) in
 	local)
-		(HB_LOOPS=1; PRIME_COUNT=$cpus; run_local $w $cpus >/dev/null 2>&1) # warm-up
+		(HB_LOOPS=1; PRIME_COUNT=$cpus; BW_KB=64; BW_PASSES=1; BW_REPS=1; run_local $w $cpus >/dev/null 2>&1) # warm-up
 		echo "APPS-READY: $w"
 		read -r go
 		run_local $w $cpus

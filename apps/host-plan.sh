@@ -3,7 +3,8 @@
 # init as /plan, driven by scripts/bench/apps). Reads /opt/duvisor/apps.conf:
 #   SYSTEM     native, kvm or duvisor (the rows' system)
 #   VMM        the VMM binary (not for native);  SETUP  run once first (insmod)
-#   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached
+#   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached nuttcp bwmem
+#   MC_BASE    (optional) memcached requests per connection and SCALE
 #   SCALE      the work's size (apps/workloads.sh);  GUEST_MEM  guest RAM (MiB)
 #   HARTS      the host's harts: CPUs 0..N-1 run the server (native); the
 #              VMM (every thread of it: N vCPU threads and the I/O threads)
@@ -20,11 +21,22 @@
 . /opt/duvisor/apps.conf || exit 100
 cd /opt/duvisor || exit 100
 export APPS=/opt/apps/bin
+# MC_BASE: memcached requests per connection and SCALE (Fig. 9a's runs set it)
+[ -n "${MC_BASE:-}" ] && export MC_BASE
 . $APPS/workloads.sh
 G=/opt/duvisor/guests
 client=$((HARTS - 1))
 failed=0
 echo "DVAPP-CONTEXT: system=$SYSTEM profile=$PROFILE harts=$HARTS scale=$SCALE vcpus=$VCPUS workloads=$WORKLOADS"
+# a cma= the host kernel could not reserve (DuVisor's guest RAM is one CMA block)
+cma=
+for a in $(cat /proc/cmdline); do case $a in cma=*) cma=${a#cma=} ;; esac; done
+if [ -n "$cma" ] && [ "$(awk '/^CmaTotal:/ {print $2}' /proc/meminfo)" = 0 ]; then
+	for n in $VCPUS; do for w in $WORKLOADS; do
+		echo "DVAPP-FAIL: $SYSTEM $w $n: the host could not reserve cma=$cma for the guest's RAM (CMA lies below 4 GiB physical, RAM starts at 2 GiB)"
+	done; done
+	exit 102
+fi
 if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVAPP-FAIL: $SYSTEM all all: setup failed: $SETUP"; exit 101; }
 fi
@@ -66,6 +78,26 @@ check() {
 		row $w $n throughput "$(awk -v b=$sent -v ns=$ns 'BEGIN{printf "%.3f", b * 8 / ns * 1000}')" Mbit/s \
 			"bytes=$sent received=$got"
 		;;
+	nuttcp)
+		sent=$((NT_KB * 1024))
+		# -fparse -v: the client's and the server's (relayed) exact byte counts
+		tx=$(grep -o 'nuttcp-t: bytes=[0-9]*' $log | tail -1 | cut -d= -f2)
+		rx=$(grep -o 'nuttcp-r: bytes=[0-9]*' $log | tail -1 | cut -d= -f2)
+		[ -n "$tx" ] && [ -n "$rx" ] || { echo "no byte counts from nuttcp (sent '$tx', received '$rx')"; return 1; }
+		[ "$tx" = "$sent" ] && [ "$rx" = "$sent" ] ||
+			{ echo "bytes received $rx, sent $tx, want $sent"; return 1; }
+		row $w $n throughput "$(awk -v b=$sent -v ns=$ns 'BEGIN{printf "%.3f", b * 8 / ns * 1000}')" Mbit/s \
+			"bytes=$sent received=$rx write=16384"
+		;;
+	bwmem)
+		grep -q 'bwmem: ops=9 failed=0' $log ||
+			{ echo "bwmem: $(grep -o 'bwmem: op=.*check=FAILED.*' $log | head -1 || true) ($(grep -o 'bwmem: ops=.*' $log | tail -1))"; return 1; }
+		[ "$(grep -c 'bwmem: op=[a-z]* .* check=ok' $log)" = 9 ] || { echo "bwmem: not 9 operations checked ok"; return 1; }
+		row $w $n time "$(awk -v ns=$ns 'BEGIN{printf "%.6f", ns / 1e9}')" s "ops=9"
+		grep -o 'bwmem: op=[a-z]* .* check=ok' $log | while read -r _ op size passes reps bytes t mb _; do
+			row $w $n "bw:${op#op=}" "${mb#mbps=}" MB/s "$size;$passes;$reps;$bytes;median_$t"
+		done
+		;;
 	memcached)
 		l=$(grep -o 'MCLOAD: .*' $log | tail -1)
 		[ -n "$l" ] || { echo "no MCLOAD line"; return 1; }
@@ -82,7 +114,7 @@ native() { # N
 		log=/tmp/app-$w-$n.log
 		echo "DVAPP-RUN: $SYSTEM $w vcpus=$n"
 		if [ "$(wl_kind $w)" = local ]; then
-			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; run_local $w $n" >/dev/null 2>&1
+			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; BW_REPS=1; run_local $w $n" >/dev/null 2>&1
 			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
 		else
 			(
@@ -196,6 +228,17 @@ vm() { # N
 	wait $vmpid
 	rc=$?
 	grep -q "APPS-GUEST: end" /tmp/vm.con || { echo "DVAPP-NOTE: $SYSTEM vcpus=$n: the guest did not reach its end (status $rc)"; }
+	# DuVisor: the DV-driver's view over the whole guest run (the VMM's last
+	# --stats block, at its exit; the last snapshot may have missed a guest
+	# that powered off at once): firmware calls programming the VM's PMC
+	# ranges and switch-ins of its vCPU threads; per switch-in, the ranges + 1
+	awk -v k="$(grep -c '^stats: backend ' /tmp/vm.err)" -v sys=$SYSTEM -v n=$n '
+	/^stats: backend / { b++ }
+	b == k && /^stats: duvisor vcpu[0-9]+ / { for (i = 4; i <= NF; i++) { split($i, kv, "=")
+		if (kv[1] == "driver_pmc_set") ps += kv[2]; else if (kv[1] == "driver_sched_in") si += kv[2] } }
+	END { if (si > 0) {
+		printf "DVAPP,%s,guest,%d,driver:pmc_set,%d,calls,sched_in=%d\n", sys, n, ps, si
+		printf "DVAPP,%s,guest,%d,driver:pmc_per_switch,%.3f,calls,pmc_set=%d;sched_in=%d\n", sys, n, ps / si, ps, si } }' /tmp/vm.err
 	sed 's/^/guest| /' /tmp/vm.con | grep -v '^guest| app' | tail -40
 	awk '/^stats: backend /{b++} b == '"$((k + 1))"'' /tmp/vm.err | sed 's/^/stats| /' | head -60
 }

@@ -9,7 +9,12 @@
 #   iperf      one TCP stream of IPERF_KB KiB (8 MiB x SCALE), guest server, host client
 #   memcached  memcached with one worker thread per CPU, mcload with 2
 #              connections per CPU, MC_REQS requests each (1 SET : 10 GET,
-#              32-byte values)
+#              32-byte values); MC_BASE (default 500) requests per SCALE
+#   nuttcp     the Netperf substitute: one TCP stream of NT_KB KiB (8 MiB x
+#              SCALE) in 16 KiB writes, guest server (nuttcp -1), host client
+#   bwmem      memory bandwidth (Fig. 9b): apps/bwmem.c's nine operations over
+#              a BW_KB KiB buffer (4 MiB), BW_PASSES passes (2 x SCALE) timed,
+#              the median of BW_REPS (5) repetitions
 # A bin/ directory holding the programs is $APPS (default /opt/apps/bin).
 # SCALE 0 is the smoke size (tests/suites/apps): a few messages, numbers,
 # KiB and requests, enough to check that each workload works.
@@ -21,20 +26,25 @@ HB_LOOPS=$((10 * SCALE))
 PRIME_BASE=1000000001
 PRIME_COUNT=$((5000 * SCALE))
 IPERF_KB=$((8192 * SCALE))
-MC_REQS=$((500 * SCALE))
+MC_REQS=$((${MC_BASE:-500} * SCALE))
+NT_KB=$((8192 * SCALE))
+BW_KB=4096
+BW_PASSES=$((2 * SCALE))
+BW_REPS=5
 if [ "$SCALE" = 0 ]; then
-	HB_GROUPS=2 HB_LOOPS=2 PRIME_COUNT=40 IPERF_KB=256 MC_REQS=50
+	HB_GROUPS=2 HB_LOOPS=2 PRIME_COUNT=40 IPERF_KB=256 MC_REQS=50 NT_KB=256 BW_KB=256 BW_PASSES=1 BW_REPS=3
 fi
 MC_PORT=11211
 IPERF_PORT=5001
+NT_PORT=5101 # control; data on the next port
 
 # kind W: "local" (runs where it is measured) or "server" (a server here, the
 # client on the host)
 wl_kind() {
-	case $1 in iperf | memcached) echo server ;; *) echo local ;; esac
+	case $1 in iperf | memcached | nuttcp) echo server ;; *) echo local ;; esac
 }
 
-wl_port() { case $1 in iperf) echo $IPERF_PORT ;; memcached) echo $MC_PORT ;; esac; }
+wl_port() { case $1 in iperf) echo $IPERF_PORT ;; memcached) echo $MC_PORT ;; nuttcp) echo $NT_PORT ;; esac; }
 
 # listening PORT: wait (4 s at most) until a server listens on PORT
 listening() {
@@ -52,6 +62,7 @@ run_local() {
 	case $1 in
 	hackbench) $APPS/apptime $APPS/hackbench -g $HB_GROUPS -l $HB_LOOPS ;;
 	prime) $APPS/apptime sh -c ". $APPS/workloads.sh; PRIME_COUNT=$PRIME_COUNT; prime_all $2" ;;
+	bwmem) $APPS/apptime $APPS/bwmem -n $BW_PASSES -r $BW_REPS ${BW_KB}K ;;
 	*) echo "APPS: unknown workload $1"; return 2 ;;
 	esac
 }
@@ -83,14 +94,17 @@ server_start() {
 	case $1 in
 	iperf) $PIN $APPS/iperf -s -p $IPERF_PORT -f k >/tmp/srv.log 2>&1 & ;;
 	memcached) $PIN $APPS/runas 1000 $APPS/memcached -p $MC_PORT -U 0 -t $2 -m 64 >/tmp/srv.log 2>&1 & ;;
+	nuttcp) $PIN $APPS/nuttcp -1 --nofork -P $NT_PORT -p $((NT_PORT + 1)) >/tmp/srv.log 2>&1 & ;;
 	esac
 	SRV=$!
 }
 
-# server_stop W: stop it, print its log as "srv| " lines
+# server_stop W: stop it, print its exit status and log as "srv| " lines
 server_stop() {
+	# still running: SIGTERM's 143 (nuttcp -1 ends by itself: 0); else how it ended
 	kill $SRV 2>/dev/null
 	wait $SRV 2>/dev/null
+	echo "srv| server status $?"
 	sed 's/^/srv| /' /tmp/srv.log
 }
 
@@ -103,5 +117,8 @@ run_client() {
 	case $1 in
 	iperf) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/iperf -c $3 -p $IPERF_PORT -n ${IPERF_KB}K -f k ;;
 	memcached) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/mcload -s $3 -p $MC_PORT -c $((2 * $2)) -n $MC_REQS -k 100 -d 32 -r 10 ;;
+	# -fparse -v: both ends' byte counts (the server's relayed), "nuttcp-t: bytes=N" and "nuttcp-r: bytes=N"
+	nuttcp) $APPS/apptime timeout -s KILL $CLIENT_LIMIT $APPS/nuttcp -fparse -v -t -n $((NT_KB / 16)) -l 16384 \
+		-P $NT_PORT -p $((NT_PORT + 1)) $3 ;;
 	esac
 }

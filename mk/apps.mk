@@ -1,10 +1,11 @@
 # Application benchmarks (issue 11): the workloads' programs of our own, the
 # Linux guest's initramfs with every workload, `make bench-apps`.
 #   the Debian workloads (hackbench, iperf, memcached): scripts/platform/apps.sh (cached)
-#   apptime, mcload, runas: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
+#   nuttcp (the Netperf substitute): scripts/platform/nuttcp.sh (cached)
+#   apptime, mcload, runas, bwmem: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
 APPS_RUN := $(B)/apps-run
-APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload $(APPS_RUN)/bin/runas
-APPS_DEB := hackbench iperf memcached
+APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload $(APPS_RUN)/bin/runas $(APPS_RUN)/bin/bwmem
+APPS_DEB := $(addprefix $(B)/apps/bin/,hackbench iperf memcached) $(B)/nuttcp/bin/nuttcp
 APPS_INITRD := $(APPS_RUN)/apps-initramfs.cpio
 TARGETS += $(APPS_OWN) $(APPS_INITRD)
 
@@ -14,13 +15,12 @@ $(APPS_RUN)/bin/%: apps/%.c
 
 # base initramfs + the guest plan as /plan + /opt/apps/bin (the same programs
 # the host gets for native runs)
-$(APPS_INITRD): apps/guest-plan.sh apps/workloads.sh $(APPS_OWN) $(B)/initramfs/base.cpio \
-		$(addprefix $(B)/apps/bin/,$(APPS_DEB))
+$(APPS_INITRD): apps/guest-plan.sh apps/workloads.sh $(APPS_OWN) $(B)/initramfs/base.cpio $(APPS_DEB)
 	@mkdir -p $(@D)
 	{ echo "file /plan $(TOP)/apps/guest-plan.sh 0755 0 0"; \
 	  echo "dir /opt/apps 0755 0 0"; echo "dir /opt/apps/bin 0755 0 0"; \
 	  echo "file /opt/apps/bin/workloads.sh $(TOP)/apps/workloads.sh 0644 0 0"; \
-	  for f in $(APPS_OWN) $(addprefix $(B)/apps/bin/,$(APPS_DEB)); do \
+	  for f in $(APPS_OWN) $(APPS_DEB); do \
 		echo "file /opt/apps/bin/$$(basename $$f) $$f 0755 0 0"; done; } >$@.list
 	cp $(B)/initramfs/base.cpio $@.tmp
 	$(B)/linux/gen_init_cpio -t 0 $@.list >>$@.tmp
