@@ -242,9 +242,6 @@ static void fatal_signal_restores(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		/* the default action, whatever the runner inherited (nohup
-		 * ignores SIGHUP, and the VMM leaves an ignored signal alone) */
-		signal(SIGHUP, SIG_DFL);
 		if (console_tty_raw(s))
 			_exit(3);
 		kill(getpid(), SIGHUP);
@@ -274,6 +271,11 @@ int main(void)
 		cmocka_unit_test(raw_mode_needs_a_terminal),
 		cmocka_unit_test(fatal_signal_restores),
 	};
+
+	/* fatal_signal_restores needs SIGHUP's default action when the console
+	 * code installs its handlers (it leaves an ignored signal alone, and a
+	 * runner under nohup passes SIGHUP ignored) */
+	signal(SIGHUP, SIG_DFL);
 
 	return cmocka_run_group_tests_name("vmm_console", tests, NULL, NULL);
 }
