@@ -23,6 +23,7 @@
 #include "kvm.h"
 #include "vmm/err.h"
 #include "vmm/sbi.h"
+#include "vmm/irq.h"
 #include "vmm/vm.h"
 
 /* kvm_run.riscv_sbi is a struct sbi_call: the core answers it in place. */
@@ -425,6 +426,7 @@ static int kvm_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 	 * line comes from user space. KVM_INTERRUPT is a vCPU-async ioctl. */
 	if (irq != IRQ_S_EXT)
 		return -ENOTSUP;
+	irq_post_stamp_now();
 	return ioctl(kv->fd, KVM_INTERRUPT, &i) ? -errno : 0;
 }
 

@@ -30,6 +30,7 @@
 #include "dv.h"
 #include "hw.h"
 #include "vmm/err.h"
+#include "vmm/irq.h"
 #include "vmm/memmap.h"
 #include "vmm/sbi.h"
 
@@ -574,6 +575,7 @@ static int post(struct dv_vcpu *target, unsigned irq)
 
 	if (err)
 		return err;
+	irq_post_stamp_now();
 	dv_csr_write(DVEXT_CSR_HU_VITR, DVEXT_HU_VITR(target->vcpu->id, irq));
 	if (dv_self->v)
 		dv_stat_inc(dv_self->v, DV_POST);
