@@ -192,7 +192,7 @@ END {
 		printf "| %s (`%s`) | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label[b], b, pk, pd, ratio(pk, pd) == "?" ? "-" : ratio(pk, pd) "x", ki == "?" ? "-" : ki, di == "?" ? "-" : di, ratio(ki, di) == "?" ? "-" : ratio(ki, di) "x", kr == "?" ? "-" : kr, dr == "?" ? "-" : dr, ratio(kr, dr) == "?" ? "-" : ratio(kr, dr) "x" > s
 	}
 	print "" > s
-	print "Units: cycles, except virtual IPI and virtual external IRQ (ns of virtual time, the paper's definitions: vIPI from the sender's post to the receiver's handler, one way, the receiver busy on another hart: KVM's SBI send_ipi, DuVisor's V-mode write of `hu_vitr`; vEXT from the I/O thread's stamp just before it raises the line to the vCPU's handler). The model's cross-hart kick is on (`scripts/host-run --kick on`, docs/dv-ext.md)." > s
+	print "Units: cycles, except virtual IPI and virtual external IRQ (ns of virtual time, the paper's definitions: vIPI from the sender's post to the receiver's handler, one way, the receiver busy on another hart: KVM's SBI send_ipi, DuVisor's V-mode write of `hu_vitr`; vEXT from the I/O thread's post, the backend's stamp just before its hu_vitr write or KVM_INTERRUPT call, to the vCPU's handler, the vCPU busy in the guest). The model's cross-hart kick is on (`scripts/host-run --kick on`, docs/dv-ext.md)." > s
 	print "" > s
 	print "| second rows | paper KVM | paper DuVisor | paper ratio | ours KVM (insn) | ours DuVisor (insn) | ours ratio (insn) | ours KVM (rocket) | ours DuVisor (rocket) | ours ratio (rocket) |" > s
 	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" > s
