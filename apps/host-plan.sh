@@ -1,7 +1,8 @@
 #!/bin/sh
 # Plan of the modelled host for the application benchmarks (issue 11; run by
 # init as /plan, driven by scripts/bench/apps). Reads /opt/duvisor/apps.conf:
-#   SYSTEM     native, kvm or duvisor (the rows' system)
+#   SYSTEM     native, kvm, kvm-opt or duvisor (the rows' system; kvm-opt:
+#              the host kernel must post through DV-Ext, else every cell fails)
 #   VMM        the VMM binary (not for native);  SETUP  run once first (insmod)
 #   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached nuttcp bwmem
 #   MC_BASE    (optional) memcached requests per connection and SCALE
@@ -36,6 +37,15 @@ if [ -n "$cma" ] && [ "$(awk '/^CmaTotal:/ {print $2}' /proc/meminfo)" = 0 ]; th
 		echo "DVAPP-FAIL: $SYSTEM $w $n: the host could not reserve cma=$cma for the guest's RAM (CMA lies below 4 GiB physical, RAM starts at 2 GiB)"
 	done; done
 	exit 102
+fi
+# kvm-opt: a host kernel whose KVM posts vIPIs and device interrupts
+# through DV-Ext (the paper's KVM-OPT); anything else would be vanilla KVM
+# under another name
+if [ "$SYSTEM" = kvm-opt ] && [ "$(cat /sys/module/kvm/parameters/dvext_post 2>/dev/null)" != Y ]; then
+	for n in $VCPUS; do for w in $WORKLOADS; do
+		echo "DVAPP-FAIL: $SYSTEM $w $n: the host kernel does not post through DV-Ext (/sys/module/kvm/parameters/dvext_post is not Y: not the kvm-opt kernel, or no DV-Ext)"
+	done; done
+	exit 103
 fi
 if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVAPP-FAIL: $SYSTEM all all: setup failed: $SETUP"; exit 101; }

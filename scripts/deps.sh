@@ -12,6 +12,7 @@ PKGS=(
   e2fsprogs iproute2 ccache file linux-source-6.1
   cloc clang libclang-rt-14-dev
   g++-riscv64-linux-gnu autoconf automake libtool
+  parallel rsync
 )
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "deps: run as root (or via sudo) to install packages" >&2; exit 1; fi; }
