@@ -44,6 +44,8 @@ FILENAME ~ /microbench.csv$/ && FNR > 1 {
 		next
 	}
 	if ($2 == "idle") { idle[$1, $4, $12] = $8; idlev[$12] = 1; next }
+	# the per-hart path of a cross-hart primitive (xhart.awk), cycles
+	if ($3 == "path") { pathv[$1, $2, $10] = $8; next }
 	if ($3 != "total") next
 	k = key($1, $2, $4, $5, $10)
 	val[k] = $8; unit[$2] = $9; iters[k] = $6; reps[k] = $7
@@ -162,12 +164,13 @@ END {
 	close(f)
 
 	f = data "/vipi_quantum.dat"
-	print "# quantum kvm duvisor(hu_vitr) duvisor(SBI) (ns, post to handler, one way, profile insn, kick on)" > f
+	print "# quantum kvm duvisor(hu_vitr) duvisor(SBI) (ns, post to handler, one way, profile insn, kick on), then the same three as per-hart paths (cycles: sender post to raise + receiver pend to handler)" > f
 	nq = 0
 	for (q in quanta) qs[++nq] = q + 0
 	for (i = 1; i <= nq; i++) for (j = i + 1; j <= nq; j++) if (qs[j] < qs[i]) { t = qs[i]; qs[i] = qs[j]; qs[j] = t }
 	for (i = 1; i <= nq; i++)
-		printf "%d %s %s %s\n", qs[i], get(key("kvm", "vipi", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi-vpost", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi", "post-to-handler", "insn", qs[i])) > f
+		printf "%d %s %s %s %s %s %s\n", qs[i], get(key("kvm", "vipi", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi-vpost", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi", "post-to-handler", "insn", qs[i])),
+			pget("kvm", "vipi", qs[i]), pget("duvisor", "vipi-vpost", qs[i]), pget("duvisor", "vipi", qs[i]) > f
 	close(f)
 
 	# ---- summary ----
@@ -275,12 +278,15 @@ END {
 	if (nq > 1) {
 		print "## Virtual IPI and the scheduling quantum" > s
 		print "" > s
-		print "vIPI post to handler, one way, profile insn, cross-hart kick on." > s
+		print "vIPI post to handler, one way, profile insn, cross-hart kick on: the one-way figure in the shared clock (ns; every hart's instructions count in it), and the per-hart path from the traced boot at the same quantum (cycles: the sender from its post to its raise of the interrupt, plus the receiver from the pend to its handler, each in its own hart's cycles; scripts/bench/xhart.awk). On real hardware both harts run at once: the path is the latency that does not depend on how the model interleaves them; the one-way figure equals it when both parts fit in one quantum and adds the other hart's instructions when they do not." > s
 		print "" > s
-		print "| quantum (instructions) | KVM (ns) | DuVisor, hu_vitr (ns) | DuVisor, SBI (ns) |" > s
-		print "| ---: | ---: | ---: | ---: |" > s
+		print "| quantum (instructions) | KVM (ns) | DuVisor, hu_vitr (ns) | DuVisor, SBI (ns) | KVM path (cycles) | DuVisor, hu_vitr path | DuVisor, SBI path |" > s
+		print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |" > s
 		for (i = 1; i <= nq; i++)
-			printf "| %d | %s | %s | %s |\n", qs[i], get(key("kvm", "vipi", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi-vpost", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi", "post-to-handler", "insn", qs[i])) > s
+			printf "| %d | %s | %s | %s | %s | %s | %s |\n", qs[i], get(key("kvm", "vipi", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi-vpost", "post-to-handler", "insn", qs[i])), get(key("duvisor", "vipi", "post-to-handler", "insn", qs[i])),
+				pget("kvm", "vipi", qs[i]), pget("duvisor", "vipi-vpost", qs[i]), pget("duvisor", "vipi", qs[i]) > s
+		spread("kvm", "vipi", "KVM (SBI)"); spread("duvisor", "vipi-vpost", "DuVisor (hu_vitr)"); spread("duvisor", "vipi", "DuVisor (SBI)")
+		if (sp != "") print "\nSpread of the per-hart path over the quanta (max/min - 1): " sp "." > s
 		print "" > s
 		if ("vipi-quantum" in note) print note["vipi-quantum"] > s
 		print "" > s
@@ -395,4 +401,17 @@ END {
 		print "" > s
 	}
 	close(s)
+}
+
+function pget(sy, b, q) { return ((sy, b, q) in pathv) ? pathv[sy, b, q] : "?" }
+# appends "NAME X%" to sp: how far the per-hart path moves over the quanta
+function spread(sy, b, name,    i, v, lo, hi) {
+	lo = ""; hi = ""
+	for (i = 1; i <= nq; i++) {
+		if (!((sy, b, qs[i]) in pathv)) return
+		v = pathv[sy, b, qs[i]] + 0
+		if (lo == "" || v < lo) lo = v
+		if (hi == "" || v > hi) hi = v
+	}
+	if (lo > 0) sp = sp (sp == "" ? "" : ", ") name " " sprintf("%.1f%%", 100 * (hi / lo - 1))
 }
