@@ -25,7 +25,10 @@
 #                      after it, one region and job per CPU
 #              a first fio run writes (do_verify=0), a second reads every
 #              written block back and checks it (verify_only=1, the same
-#              jobs and random seeds). FIO_HOOK (a test hook, tests/suites/
+#              jobs and random seeds; it replays the first run's I/O without
+#              doing it, and its rand read count includes the replayed
+#              reads: the checked KiB are the rest). invalidate only with
+#              O_DIRECT (tmpfs has no fadvise DONTNEED: fio warns). FIO_HOOK (a test hook, tests/suites/
 #              apps): "corrupt" zeroes a block of the seq region between the
 #              runs, "noverify" runs both with verify=none; either must fail
 #              the cell's check
@@ -122,6 +125,7 @@ fio_job() {
 filename=$FIO_DEV
 ioengine=psync
 direct=$FIO_DIRECT
+invalidate=$FIO_DIRECT
 verify=$v
 do_verify=$2
 verify_only=$2
@@ -146,7 +150,7 @@ JOB
 
 # fio_all CPUS: fio_job's write run, then (FIO_HOOK=corrupt: a block of the
 # seq region zeroed) its verify run; prints fio's output, the terse lines
-# tagged "fio-write:" and "fio-verify:", and "fio: runs=2 rc=R1,R2"; returns
+# tagged "fio-write:" and "fio-check:", and "fio: runs=2 rc=R1,R2"; returns
 # non-zero if a run did
 fio_all() {
 	fio_job $1 0 >/tmp/fio-w.job
@@ -161,7 +165,7 @@ fio_all() {
 	$APPS/fio --eta=never --output-format=normal,terse /tmp/fio-v.job >/tmp/fio-v.out 2>&1
 	r2=$?
 	sed 's/^3;fio-/fio-write: 3;fio-/' /tmp/fio-w.out
-	sed 's/^3;fio-/fio-verify: 3;fio-/' /tmp/fio-v.out
+	sed 's/^3;fio-/fio-check: 3;fio-/' /tmp/fio-v.out
 	echo "fio: runs=2 rc=$r1,$r2"
 	[ $r1 = 0 ] && [ $r2 = 0 ]
 }
