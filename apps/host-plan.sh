@@ -61,7 +61,7 @@ fio_check() {
 	v=$(grep -m1 -i '^verify: \|verify failed\|bad magic\|bad header' $2)
 	[ -z "$v" ] || { echo "fio: verify failed ($l): $v"; return 1; }
 	[ "$l" = "fio: runs=2 rc=0,0" ] ||
-		{ echo "fio: exit status ${l#fio: runs=2 rc=} (write,verify; '$(grep -m1 'err=\|error' $2 | sed 's/^ *//')')"; return 1; }
+		{ echo "fio: exit status ${l#fio: runs=2 rc=} (write,verify): $(grep -v '^fio: runs=\|^fio: hook' $2 | grep -m1 '^fio: \|err= *[1-9]' | sed 's/^ *//')"; return 1; }
 	e=$(grep -c '(groupid=[0-9]*, jobs=[0-9]*): err= 0' $2)
 	[ "$e" = 4 ] || { echo "fio: $e of 4 jobs with err=0 ($(grep -m1 'groupid=.*err=' $2 | sed 's/^ *//'))"; return 1; }
 	awk -v seq=$FIO_SEQ_KB -v rk=$(((FIO_RAND_KB / $1 / 4 * 4) * $1)) '

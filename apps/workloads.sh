@@ -119,7 +119,7 @@ prime_all() {
 fio_job() {
 	per=$((FIO_RAND_KB / $1 / 4 * 4))
 	v=crc32c
-	[ "${FIO_HOOK:-}" = noverify ] && v=none
+	[ "${FIO_HOOK:-}" = noverify ] && v=0
 	cat <<JOB
 [global]
 filename=$FIO_DEV
