@@ -59,9 +59,13 @@ cpulist() { [ "$1" = 1 ] && echo 0 || echo "0-$(($1 - 1))"; }
 fio_check() {
 	l=$(grep -o 'fio: runs=2 rc=[0-9]*,[0-9]*' $2 | tail -1)
 	v=$(grep -m1 -i '^verify: \|verify failed\|bad magic\|bad header' $2)
-	[ -z "$v" ] || { echo "fio: verify failed ($l): $v"; return 1; }
-	[ "$l" = "fio: runs=2 rc=0,0" ] ||
-		{ echo "fio: exit status ${l#fio: runs=2 rc=} (write,verify): $(grep -v '^fio: runs=\|^fio: hook' $2 | grep -m1 '^fio: \|err= *[1-9]' | sed 's/^ *//')"; return 1; }
+	# a failed run: its status (a signal named), the first verify failure or fio error
+	if [ -n "$v" ] || [ "$l" != "fio: runs=2 rc=0,0" ]; then
+		sig=$(grep -m1 '^Segmentation fault\|^Bus error\|^Illegal instruction\|^Killed\|^Aborted' $2)
+		[ -n "$v" ] || v=$(grep -v '^fio: runs=\|^fio: hook' $2 | grep -m1 '^fio: \|err= *[1-9]' | sed 's/^ *//')
+		echo "fio: exit status ${l#fio: runs=2 rc=} (write,verify)${sig:+, $sig}: ${v:-no fio error line}"
+		return 1
+	fi
 	e=$(grep -c '(groupid=[0-9]*, jobs=[0-9]*): err= 0' $2)
 	[ "$e" = 4 ] || { echo "fio: $e of 4 jobs with err=0 ($(grep -m1 'groupid=.*err=' $2 | sed 's/^ *//'))"; return 1; }
 	awk -v seq=$FIO_SEQ_KB -v rk=$(((FIO_RAND_KB / $1 / 4 * 4) * $1)) '
