@@ -18,6 +18,7 @@ for a in $(cat /proc/cmdline); do
 	apps.w=*) ws=$(echo "${a#apps.w=}" | tr , ' ') ;;
 	apps.scale=*) SCALE=${a#apps.scale=} ;;
 	apps.ip=*) ip=${a#apps.ip=} ;;
+	apps.fiohook=*) FIO_HOOK=${a#apps.fiohook=} ;; # a test hook (apps/workloads.sh, fio)
 	esac
 done
 . /opt/apps/bin/workloads.sh # again, with SCALE
@@ -31,7 +32,7 @@ for w in $ws; do
 	rc=0
 	case $(wl_kind $w) in
 	local)
-		(HB_LOOPS=1; PRIME_COUNT=$cpus; BW_KB=64; BW_PASSES=1; BW_REPS=1; run_local $w $cpus >/dev/null 2>&1) # warm-up
+		(HB_LOOPS=1; PRIME_COUNT=$cpus; BW_KB=64; BW_PASSES=1; BW_REPS=1; FIO_SEQ_KB=128; FIO_RAND_KB=64; run_local $w $cpus >/dev/null 2>&1) # warm-up
 		echo "APPS-READY: $w"
 		read -r go
 		run_local $w $cpus

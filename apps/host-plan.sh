@@ -4,7 +4,8 @@
 #   SYSTEM     native, kvm, kvm-opt or duvisor (the rows' system; kvm-opt:
 #              the host kernel must post through DV-Ext, else every cell fails)
 #   VMM        the VMM binary (not for native);  SETUP  run once first (insmod)
-#   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached nuttcp bwmem
+#   VCPUS      vCPU (native: CPU) counts;  WORKLOADS  hackbench prime iperf memcached nuttcp fio bwmem
+#   FIO_HOOK   (optional) fio's test hook (apps/workloads.sh): corrupt, noverify
 #   MC_BASE    (optional) memcached requests per connection and SCALE
 #   SCALE      the work's size (apps/workloads.sh);  GUEST_MEM  guest RAM (MiB)
 #   HARTS      the host's harts: CPUs 0..N-1 run the server (native); the
@@ -24,6 +25,8 @@ cd /opt/duvisor || exit 100
 export APPS=/opt/apps/bin
 # MC_BASE: memcached requests per connection and SCALE (Fig. 9a's runs set it)
 [ -n "${MC_BASE:-}" ] && export MC_BASE
+# fio's test hook, for the guests on their command line (apps.fiohook)
+[ -n "${FIO_HOOK:-}" ] && export FIO_HOOK
 . $APPS/workloads.sh
 G=/opt/duvisor/guests
 client=$((HARTS - 1))
@@ -60,10 +63,41 @@ cellfail() { # W N WHY
 up() { cut -d' ' -f1 /proc/uptime; }
 cpulist() { [ "$1" = 1 ] && echo 0 || echo "0-$(($1 - 1))"; }
 
+# fio_check N LOG: fio's own verdict on its two runs (apps/workloads.sh,
+# fio_all): both exited 0, every job says err=0, no verify failure, and the
+# verify run read back and checked every written block (so verify was on)
+fio_check() {
+	l=$(grep -o 'fio: runs=2 rc=[0-9]*,[0-9]*' $2 | tail -1)
+	v=$(grep -m1 -i '^verify: \|verify failed\|bad magic\|bad header' $2)
+	# a failed run: its status (a signal named), the first verify failure or fio error
+	if [ -n "$v" ] || [ "$l" != "fio: runs=2 rc=0,0" ]; then
+		sig=$(grep -m1 '^Segmentation fault\|^Bus error\|^Illegal instruction\|^Killed\|^Aborted' $2)
+		[ -n "$v" ] || v=$(grep -v '^fio: runs=\|^fio: hook' $2 | grep -m1 '^fio: \|err= *[1-9]' | sed 's/^ *//')
+		echo "fio: exit status ${l#fio: runs=2 rc=} (write,verify)${sig:+, $sig}: ${v:-no fio error line}"
+		return 1
+	fi
+	e=$(grep -c '(groupid=[0-9]*, jobs=[0-9]*): err= 0' $2)
+	[ "$e" = 4 ] || { echo "fio: $e of 4 jobs with err=0 ($(grep -m1 'groupid=.*err=' $2 | sed 's/^ *//'))"; return 1; }
+	awk -v seq=$FIO_SEQ_KB -v rk=$(((FIO_RAND_KB / $1 / 4 * 4) * $1)) '
+	/^fio-(write|check): 3;/ { split($0, f, ";"); k = substr($1, 5, length($1) - 5) "-" f[3]; n++
+		if (f[5] != 0) bad = bad " " k " error=" f[5]; r[k] = f[6]; w[k] = f[47] }
+	END {
+		if (n != 4) { print "fio: " n " terse result lines, not 4"; exit 1 }
+		if (bad != "") { print "fio: jobs with an error:" bad; exit 1 }
+		if (w["write-seq"] != seq) { print "fio: seq wrote " w["write-seq"] " KiB, not " seq; exit 1 }
+		if (r["write-rand"] + w["write-rand"] != rk) { print "fio: rand moved " (r["write-rand"] + w["write-rand"]) " KiB, not " rk; exit 1 }
+		# the verify run replays the write run (its reads counted, not done): the rest is what it checked
+		vr = r["check-rand"] - r["write-rand"]
+		if (r["check-seq"] != seq || vr != w["write-rand"] || w["write-rand"] == 0) {
+			printf "fio: the verify run read back %d of %d KiB (seq) and %d of %d KiB (rand): verify off?\n", r["check-seq"], seq, vr, w["write-rand"]
+			exit 1 } }' $2
+}
+
 # check W N LOG: the workload's own correctness and its result row(s);
 # non-zero (with the reason printed) when the run is not right
 check() {
 	w=$1 n=$2 log=$3
+	if [ $w = fio ]; then why=$(fio_check $n $log) || { echo "$why"; return 1; }; fi
 	ns=$(sed -n 's/^.*APPTIME: ns=\([0-9]*\) rc=0$/\1/p' $log | tail -1)
 	[ -n "$ns" ] || { echo "status $(sed -n 's/^.*APPTIME: ns=[0-9]* rc=\([0-9]*\)$/\1/p' $log | tail -1) (or no APPTIME line)"; return 1; }
 	case $w in
@@ -108,6 +142,31 @@ check() {
 			row $w $n "bw:${op#op=}" "${mb#mbps=}" MB/s "$size;$passes;$reps;$bytes;median_$t"
 		done
 		;;
+	fio)
+		# fio's own verdict first (fio_check); then the rows from the terse
+		# lines: write run seq, rand; verify run seq, rand
+		awk -v seq=$FIO_SEQ_KB -v ns=$ns -v w=$w -v n=$n -v row="DVAPP,$SYSTEM" -v dev=$FIO_DEV -v direct=$FIO_DIRECT '
+		/^fio-(write|check): 3;/ { split($0, f, ";"); k = substr($1, 5, length($1) - 5) "-" f[3]
+			rkb[k] = f[6]; rbw[k] = f[7]; riops[k] = f[8]; rrt[k] = f[9]
+			wkb[k] = f[47]; wbw[k] = f[48]; wiops[k] = f[49]; wrt[k] = f[50] }
+		END {
+			# MiB moved over the runs'"'"' own runtimes (the verify run: its reads)
+			# the rand verify: its reads less the replayed ones (fio_check)
+			vkb = rkb["check-rand"] - rkb["write-rand"]; vrt = rrt["check-rand"] > 0 ? rrt["check-rand"] : 1
+			kb = wkb["write-seq"] + rkb["write-rand"] + wkb["write-rand"] + rkb["check-seq"] + vkb
+			rt = wrt["write-seq"] + (rrt["write-rand"] > wrt["write-rand"] ? rrt["write-rand"] : wrt["write-rand"]) + rrt["check-seq"] + rrt["check-rand"]
+			if (rt <= 0) rt = 1
+			printf "%s,%s,%d,throughput,%.3f,MiB/s,kb=%d;runtime_ms=%d;fio_all_s=%.6f;seq_kb=%d;dev=%s;direct=%d\n", row, w, n, kb / 1024 / (rt / 1000), kb, rt, ns / 1e9, seq, dev, direct
+			printf "%s,%s,%d,bw:seq-write,%.3f,MiB/s,kb=%d;bs=128k\n", row, w, n, wbw["write-seq"] / 1024, wkb["write-seq"]
+			printf "%s,%s,%d,bw:seq-verify,%.3f,MiB/s,kb=%d;bs=128k;crc32c\n", row, w, n, rbw["check-seq"] / 1024, rkb["check-seq"]
+			printf "%s,%s,%d,bw:rand-read,%.3f,MiB/s,kb=%d;bs=4k\n", row, w, n, rbw["write-rand"] / 1024, rkb["write-rand"]
+			printf "%s,%s,%d,bw:rand-write,%.3f,MiB/s,kb=%d;bs=4k\n", row, w, n, wbw["write-rand"] / 1024, wkb["write-rand"]
+			printf "%s,%s,%d,bw:rand-verify,%.3f,MiB/s,kb=%d;bs=4k;crc32c;runtime_ms=%d\n", row, w, n, vkb / 1024 / (vrt / 1000), vkb, rrt["check-rand"]
+			printf "%s,%s,%d,iops:rand-read,%d,IO/s,jobs=%d\n", row, w, n, riops["write-rand"], n
+			printf "%s,%s,%d,iops:rand-write,%d,IO/s,jobs=%d\n", row, w, n, wiops["write-rand"], n
+			printf "%s,%s,%d,iops:rand-verify,%d,IO/s,jobs=%d\n", row, w, n, vkb / 4 / (vrt / 1000), n
+		}' $log
+		;;
 	memcached)
 		l=$(grep -o 'MCLOAD: .*' $log | tail -1)
 		[ -n "$l" ] || { echo "no MCLOAD line"; return 1; }
@@ -123,8 +182,14 @@ native() { # N
 	for w in $WORKLOADS; do
 		log=/tmp/app-$w-$n.log
 		echo "DVAPP-RUN: $SYSTEM $w vcpus=$n"
+		# fio: a file in the host's tmpfs (the VMs' disk image lives there too), written in full first
+		if [ $w = fio ]; then
+			export FIO_DEV=/tmp/fio-native.img FIO_DIRECT=0
+			rm -f $FIO_DEV
+			dd if=/dev/zero of=$FIO_DEV bs=1M count=$FIO_DISK_MB 2>/dev/null || echo "APPS: cannot create $FIO_DEV"
+		fi
 		if [ "$(wl_kind $w)" = local ]; then
-			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; BW_REPS=1; run_local $w $n" >/dev/null 2>&1
+			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; BW_REPS=1; FIO_SEQ_KB=128; FIO_RAND_KB=64; run_local $w $n" >/dev/null 2>&1
 			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
 		else
 			(
@@ -138,6 +203,7 @@ native() { # N
 		fi
 		sed "s/^/app| /" $log
 		if why=$(check $w $n $log); then echo "$why"; else cellfail $w $n "$why"; fi
+		[ $w = fio ] && rm -f $FIO_DEV
 	done
 }
 
@@ -193,9 +259,16 @@ vm() { # N
 	: >/tmp/vm.err
 	wl=$(echo $WORKLOADS | tr ' ' ,)
 	echo "DVAPP-RUN: $SYSTEM guest vcpus=$n workloads=$wl"
+	# fio: the guest's virtio-blk disk (/dev/vda), an image in the host's tmpfs, written in full first
+	disk= fioarg=
+	if echo " $WORKLOADS " | grep -q ' fio '; then
+		rm -f /tmp/fio.img
+		dd if=/dev/zero of=/tmp/fio.img bs=1M count=$FIO_DISK_MB 2>/dev/null && disk="--disk /tmp/fio.img"
+		[ -n "${FIO_HOOK:-}" ] && fioarg=" apps.fiohook=$FIO_HOOK"
+	fi
 	taskset -c "$(cpulist $((n + 1)))" $VMM --kernel $G/Image --initrd $G/apps-initramfs.cpio --mem "${GUEST_MEM}M" \
-		--cpus $n --stats --net tap=tap0,host-ip=192.0.2.1/24 \
-		--append "console=ttyS0 quiet apps.w=$wl apps.scale=$SCALE apps.ip=192.0.2.2/24" \
+		--cpus $n --stats --net tap=tap0,host-ip=192.0.2.1/24 $disk \
+		--append "console=ttyS0 quiet apps.w=$wl apps.scale=$SCALE apps.ip=192.0.2.2/24$fioarg" \
 		</tmp/vm.fifo >/tmp/vm.con 2>/tmp/vm.err &
 	vmpid=$!
 	exec 3>/tmp/vm.fifo

@@ -2,10 +2,11 @@
 # Linux guest's initramfs with every workload, `make bench-apps`.
 #   the Debian workloads (hackbench, iperf, memcached): scripts/platform/apps.sh (cached)
 #   nuttcp (the Netperf substitute): scripts/platform/nuttcp.sh (cached)
+#   fio (FileIO): scripts/platform/fio.sh (cached)
 #   apptime, mcload, runas, bwmem: apps/*.c here;  the plans: apps/guest-plan.sh, apps/host-plan.sh
 APPS_RUN := $(B)/apps-run
 APPS_OWN := $(APPS_RUN)/bin/apptime $(APPS_RUN)/bin/mcload $(APPS_RUN)/bin/runas $(APPS_RUN)/bin/bwmem
-APPS_DEB := $(addprefix $(B)/apps/bin/,hackbench iperf memcached) $(B)/nuttcp/bin/nuttcp
+APPS_DEB := $(addprefix $(B)/apps/bin/,hackbench iperf memcached) $(B)/nuttcp/bin/nuttcp $(B)/fio/bin/fio
 APPS_INITRD := $(APPS_RUN)/apps-initramfs.cpio
 TARGETS += $(APPS_OWN) $(APPS_INITRD)
 
