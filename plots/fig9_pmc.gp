@@ -1,5 +1,6 @@
 # Memory bandwidth (the paper's bw_mem figure) per system: PMC on (duvisor)
 # and off (duvisor-nopmc), KVM for reference; both profiles.
+# data: mem.dat
 load 'plots/common.gp'
 set title 'Guest memory bandwidth (bytes per 1000 model cycles; MB/s of virtual time in insn)'
 set ylabel 'bytes/kcycle'
