@@ -45,9 +45,30 @@ _Static_assert(sizeof(((struct kvm_run *)0)->riscv_sbi) == sizeof(struct sbi_cal
 #define KVM_DEV	 "/dev/kvm"
 #define KICK_SIG SIGUSR1
 
+/*
+ * KVM-OPT user-level posting (baseline-kvm/kvm-opt/0002-*.patch; the build
+ * host's uapi headers are vanilla): a thread registered post-only writes
+ * hu_vitr itself and reads the target's "awake" byte in kvm_run.
+ */
+#ifndef KVM_RISCV_DVEXT_POST_ONLY
+#define KVM_RISCV_DVEXT_POST_ONLY _IO(KVMIO, 0xdd)
+#endif
+#ifndef KVM_RISCV_DVEXT_RUN_AWAKE
+#define KVM_RISCV_DVEXT_RUN_AWAKE 2
+#endif
+#define CSR_HU_VITR	  0x809
+#define CSR_HU_HTIMEDELTA 0x84a
+#define HU_VITR_VSEI	  (10ULL << 32)
+_Static_assert(KVM_RISCV_DVEXT_RUN_AWAKE == offsetof(struct kvm_run, padding1),
+	       "the awake flag is kvm_run's first padding byte");
+
 struct kvm_vm {
 	int kvm_fd, vm_fd;
 	size_t run_size;
+	bool upost; /* --vpost on a kernel with KVM_RISCV_DVEXT_POST_ONLY */
+	/* The VM's guest-time offset as a post-only thread reads it (exact),
+	 * and as read_time_delta() estimates it around an ioctl. */
+	u64 upost_delta, est_delta;
 };
 
 struct kvm_vcpu {
@@ -56,7 +77,14 @@ struct kvm_vcpu {
 	struct kvm_run *run;
 	pthread_t tid;
 	bool has_tid;
+	/* External interrupts posted to this vCPU from user mode: enough
+	 * alone, or followed by KVM_INTERRUPT (the vCPU was blocked). */
+	u64 upost, upost_fallback;
 };
+
+/* This thread's post-only registration: 0 not yet, 1 registered, -1 never
+ * (it runs a vCPU: KVM_RUN is refused to a post-only thread). */
+static _Thread_local int upost_self;
 
 static u64 reg_id(u64 type, u64 index)
 {
@@ -122,6 +150,12 @@ static int kvm_init(struct vm *vm)
 	if (n <= 0)
 		return vmm_error(errno, "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
 	k->run_size = n;
+	/* Probe: register this thread post-only and unregister it again; in
+	 * between, its hart's htimedelta is the VM's (hu_htimedelta). */
+	if (vm->vpost && !ioctl(k->vm_fd, KVM_RISCV_DVEXT_POST_ONLY, 1)) {
+		__asm__ volatile("csrr %0, %1" : "=r"(k->upost_delta) : "i"(CSR_HU_HTIMEDELTA));
+		k->upost = !ioctl(k->vm_fd, KVM_RISCV_DVEXT_POST_ONLY, 0);
+	}
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(KICK_SIG, &sa, NULL))
 		return vmm_error(errno, "sigaction: %s", strerror(errno));
@@ -236,6 +270,12 @@ static int kvm_vcpu_init(struct vcpu *vcpu)
 	if (vcpu->id == 0) {
 		read_isa(vcpu);
 		read_time_delta(vcpu);
+		/* On kvm-opt with --vpost the kernel tells it exactly: the
+		 * estimate is off by the ioctl's asymmetry (about a microsecond
+		 * under icount), more than a user-level post takes. */
+		k->est_delta = vcpu->vm->guest_time_delta;
+		if (k->upost)
+			vcpu->vm->guest_time_delta = k->upost_delta;
 	}
 	/* Secondary harts wait, powered off in KVM, for an SBI HSM start. */
 	else if ((err = set_mp_state(vcpu, false)))
@@ -337,6 +377,9 @@ static int kvm_vcpu_run(struct vcpu *vcpu)
 		kv->tid = pthread_self();
 		__atomic_store_n(&kv->has_tid, true, __ATOMIC_RELEASE);
 	}
+	if (upost_self == 1) /* it posted before it ran a vCPU */
+		ioctl(((struct kvm_vm *)vcpu->vm->priv)->vm_fd, KVM_RISCV_DVEXT_POST_ONLY, 0);
+	upost_self = -1;
 	complete_exit(vcpu, run);
 again:
 	if (vm_stopping(vcpu->vm))
@@ -417,16 +460,59 @@ static int kvm_set_reg(struct vcpu *vcpu, enum vmm_reg reg, u64 val)
 	return one_reg(vcpu, true, kvm_reg_id(reg), &val);
 }
 
+/*
+ * KVM-OPT: raise the external line from user mode, as DuVisor's I/O
+ * threads do: write hu_vitr (the kernel's table of this VM, loaded at this
+ * thread's switch-in), fence, read the target's "awake" flag. Set: the bit
+ * is in its hart's hvip or in the table, which the vCPU takes at its next
+ * entry or exit or sees before it blocks; done. Clear: the vCPU is blocked
+ * in WFI, so the caller goes on with KVM_INTERRUPT, which posts again and
+ * wakes it. False also when this thread cannot post from user mode (not
+ * --vpost, an old kernel, a vCPU thread).
+ */
+static bool user_post(struct vcpu *vcpu, bool *posted)
+{
+	struct kvm_vm *k = vcpu->vm->priv;
+	struct kvm_vcpu *kv = vcpu->priv;
+
+	*posted = false;
+	if (!k->upost || upost_self < 0)
+		return false;
+	if (!upost_self) {
+		if (ioctl(k->vm_fd, KVM_RISCV_DVEXT_POST_ONLY, 1)) {
+			upost_self = -1;
+			return false;
+		}
+		upost_self = 1;
+	}
+	irq_post_stamp_now();
+	__asm__ volatile("csrw %0, %1\n\tfence rw, rw"
+			 :
+			 : "i"(CSR_HU_VITR), "r"(HU_VITR_VSEI | vcpu->id)
+			 : "memory");
+	*posted = true;
+	if (__atomic_load_n((u8 *)kv->run + KVM_RISCV_DVEXT_RUN_AWAKE, __ATOMIC_ACQUIRE)) {
+		__atomic_fetch_add(&kv->upost, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	__atomic_fetch_add(&kv->upost_fallback, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
 static int kvm_set_irq(struct vcpu *vcpu, unsigned irq, bool level)
 {
 	struct kvm_vcpu *kv = vcpu->priv;
 	struct kvm_interrupt i = { .irq = level ? KVM_INTERRUPT_SET : KVM_INTERRUPT_UNSET };
+	bool posted = false;
 
 	/* KVM keeps software and timer interrupts itself; only the external
 	 * line comes from user space. KVM_INTERRUPT is a vCPU-async ioctl. */
 	if (irq != IRQ_S_EXT)
 		return -ENOTSUP;
-	irq_post_stamp_now();
+	if (level && user_post(vcpu, &posted))
+		return 0;
+	if (!posted) /* a fallback keeps the stamp of its user-level post */
+		irq_post_stamp_now();
 	return ioctl(kv->fd, KVM_INTERRUPT, &i) ? -errno : 0;
 }
 
@@ -501,9 +587,34 @@ static void read_stats(int fd, struct kvm_stat_set *set)
 	}
 }
 
+static void print_upost(struct vm *vm, int fd, const char *name, size_t off)
+{
+	u64 total = 0;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		total +=
+			__atomic_load_n((u64 *)((char *)vm->vcpus[i].priv + off), __ATOMIC_RELAXED);
+	dprintf(fd, "stats: kvm-opt.%s total=%llu", name, (unsigned long long)total);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		dprintf(fd, " vcpu%u=%llu", i,
+			(unsigned long long)__atomic_load_n(
+				(u64 *)((char *)vm->vcpus[i].priv + off), __ATOMIC_RELAXED));
+	dprintf(fd, "\n");
+}
+
 static void kvm_print_stats(struct vm *vm, int fd)
 {
 	static struct kvm_stat_set sets[VMM_MAX_VCPUS];
+	struct kvm_vm *k = vm->priv;
+
+	/* User-level posts of the external line (KVM-OPT, --vpost) */
+	if (k->upost) {
+		dprintf(fd, "stats: kvm-opt.time_delta exact=%lld estimated=%lld\n",
+			(long long)k->upost_delta, (long long)k->est_delta);
+		print_upost(vm, fd, "user_post", offsetof(struct kvm_vcpu, upost));
+		print_upost(vm, fd, "user_post_fallback",
+			    offsetof(struct kvm_vcpu, upost_fallback));
+	}
 
 	for (unsigned i = 0; i < vm->nr_vcpus; i++)
 		read_stats(((struct kvm_vcpu *)vm->vcpus[i].priv)->stats_fd, &sets[i]);

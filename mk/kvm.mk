@@ -8,6 +8,14 @@ $(KVM_VMM): $(KVM_SRCS) baseline-kvm/kvm.h $(VMM_HDRS) $(B)/riscv64/vmm/libvmm.a
 	$(RV_CC) $(RV_CFLAGS) $(VMM_CFLAGS) -Ibaseline-kvm -static -o $@ $(KVM_SRCS) \
 		$(B)/riscv64/vmm/libvmm.a $(LIBFDT_RV)/lib/libfdt.a
 
+# KVM-OPT user-level posting, run in the modelled host (tests/suites/kvmopt).
+KVM_UPOST := $(B)/tests/kvmopt-upost
+TARGETS += $(KVM_UPOST)
+
+$(KVM_UPOST): tests/kvmopt/upost.c
+	@mkdir -p $(@D)
+	$(RV_CC) $(RV_CFLAGS) -static -o $@ $<
+
 .PHONY: kvm-vmm test-kvm
 kvm-vmm: $(KVM_VMM)
 

@@ -14,6 +14,7 @@
 #   VCPU_CPUS1 VCPU_CPUS2 IO_CPUS  thread placement of the microbenchmark runs:
 #            --vcpu-cpus for 1- and 2-vCPU guests, --io-cpus (empty: none)
 #   IRQ_CPUS host device interrupts steered there first (bin/irq-steer; empty: left)
+#   VEXT_ARGS VMM options of the vext runs (kvm-opt: --vpost, user-level posting)
 #   DVSWITCH 1: also run bin/dvswitch (a DuVisor thread switch on one hart),
 #            DVSWITCH_ROUNDS DVSWITCH_REPS
 # Prints DVBENCH-CONTEXT/-RUN/-END around each run and the VMM's --stats
@@ -68,6 +69,7 @@ for b in $benches; do
 	cpus=1 extra=
 	case $b in vipi | vipi-vpost) cpus=2 ;; esac
 	[ "$b" = vipi-vpost ] && $VMM --help 2>/dev/null | grep -q -- '--vpost' && extra=--vpost
+	[ "$b" = vext ] && extra=${VEXT_ARGS:-}
 	place=
 	if [ -n "${IO_CPUS:-}" ]; then
 		[ $cpus = 1 ] && place="--vcpu-cpus $VCPU_CPUS1 --io-cpus $IO_CPUS"

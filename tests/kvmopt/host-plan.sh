@@ -10,6 +10,78 @@ cd /opt/duvisor || exit 1
 echo 0 >/proc/sys/kernel/randomize_va_space
 TAG=KVMTEST
 t() { if [ "$1" = 0 ]; then echo "$TAG: ok - $2"; else echo "$TAG: FAIL - $2"; fi; }
+ust() { # NAME LOG: the total of a "stats: NAME total=N" line, 0 if none
+	v=$(sed -n "s/^stats: $1 total=\([0-9]*\).*/\1/p" "$2" | head -1)
+	echo "${v:-0}"
+}
+
+# User-level posting (baseline-kvm/kvm-opt/0002-*.patch, docs/dv-ext.md
+# "User-level posting by the VMM's threads"): dv-kvm --vpost's I/O threads
+# register post-only and write hu_vitr themselves; KVM_INTERRUPT only when
+# the target is blocked (WFI).
+user_posting() {
+	dmesg | grep -q 'kvm.*user-level posting by post-only VMM threads'
+	t $? "kvm-opt kernel: user-level posting by post-only threads (h_enable.PO) announced"
+	bin/kvmopt-upost >/tmp/upost.log 2>&1
+	rc=$?
+	cat /tmp/upost.log
+	t "$([ $rc = 0 ] && [ "$(grep -c '^KVMTEST: ok - upost:' /tmp/upost.log)" -ge 16 ] &&
+		! grep -q '^KVMTEST: FAIL' /tmp/upost.log && echo 0)" \
+		"kvmopt-upost: the ioctl, posts from user mode, HURET/HLV/KVM_RUN refused (status $rc)"
+
+	# vEXT as make bench places it (vCPU on hart 1, I/O thread on hart 0):
+	# the guest spins in V while the doorbell's I/O thread posts, every
+	# post is enough alone, no KVM_INTERRUPT
+	n=200
+	timeout 180 bin/dv-kvm --vpost --vcpu-cpus 1 --io-cpus 0 --kernel guests/microbench.elf --mem 64M --cpus 1 --stats \
+		--console none --append "bench=vext ram=64 profile=insn iters=$n reps=1" >/tmp/uv.log 2>&1
+	rc=$?
+	sed 's/^/guest| /' /tmp/uv.log
+	row=$(grep -a "^DVRESULT,[^,]*,vext,total,post-to-handler," /tmp/uv.log | head -1)
+	ns=$(echo "$row" | cut -d, -f9)
+	ops=$(sed -n "s/^DVBENCH-OPS: vext:post-to-handler \([0-9]*\).*/\1/p" /tmp/uv.log | head -1)
+	up=$(ust kvm-opt.user_post /tmp/uv.log)
+	fb=$(ust kvm-opt.user_post_fallback /tmp/uv.log)
+	t "$([ $rc = 0 ] && [ -n "$row" ] && [ -n "$ops" ] && [ "$up" -ge "$ops" ] && [ "$fb" = 0 ] && echo 0)" \
+		"vext --vpost on kvm-opt: ${ns:-?} ns post-to-handler; $up user-level posts for ${ops:-?} operations, $fb fallbacks to KVM_INTERRUPT (status $rc)"
+
+	# A vCPU that waits in WFI: the I/O thread (on the other hart) raises
+	# 2 ms after each ring, past KVM's halt polling, reads "not awake" and
+	# wakes it with KVM_INTERRUPT
+	timeout 180 bin/dv-kvm --vpost --vcpu-cpus 1 --io-cpus 0 --kernel guests/selftest.elf \
+		--append "doorbell=100 dbdelay=2000" --stats >/tmp/udb.log 2>&1
+	rc=$?
+	sed 's/^/guest| /' /tmp/udb.log
+	up=$(ust kvm-opt.user_post /tmp/udb.log)
+	fb=$(ust kvm-opt.user_post_fallback /tmp/udb.log)
+	t "$([ $rc = 0 ] && grep -q "DVTEST: ok doorbell: 100 of 100" /tmp/udb.log && [ "$fb" -ge 90 ] &&
+		[ $((up + fb)) -ge 100 ] && echo 0)" \
+		"doorbell=100 dbdelay=2000 --vpost, guest asleep in WFI: 100 of 100 interrupts; $fb woke the vCPU through KVM_INTERRUPT, $up were enough alone (status $rc)"
+
+	# Linux with the I/O threads posting from user mode: virtio-net's
+	# receive thread raises the interrupts of the host's ping replies
+	net="--net tap=tap0,host-ip=192.0.2.1/24"
+	vlinux 1 "--disk guests/disk.ext2,ro $net" "dvtest.blk dvtest.net" "DVGUEST: blk ok" \
+		"reads the virtio-blk disk"
+	vlinux 2 "--virtio-console $net" "console=hvc0 dvtest.net" "DUVISOR-INIT: up harts=2" \
+		"init prints through the virtio console"
+	vlinux 4 "--disk guests/disk.ext2,ro $net" "dvtest.blk dvtest.net" "DVGUEST: blk ok" \
+		"reads the virtio-blk disk"
+}
+
+vlinux() { # VCPUS EXTRA APPEND MARKER WHAT
+	n=$1 log=/tmp/vlinux$1.log
+	timeout 180 bin/dv-kvm --vpost --stats --kernel guests/Image --initrd guests/linux-initramfs.cpio \
+		--mem 256M --cpus "$n" $2 --append "console=ttyS0 quiet $3" >$log 2>&1 </dev/null
+	rc=$?
+	sed 's/^/guest| /' $log
+	up=$(ust kvm-opt.user_post $log)
+	fb=$(ust kvm-opt.user_post_fallback $log)
+	t "$([ $rc = 0 ] && grep -q "DVGUEST: shell up harts=$n" $log && grep -q "DVGUEST: done rc=0 " $log &&
+		grep -q "$4" $log && grep -q "DVGUEST: net ok" $log && [ $((up + fb)) -gt 0 ] && echo 0)" \
+		"Linux, $n vCPU(s), --vpost: boots, $5, pings the host through virtio-net, powers off; $up user-level posts, $fb fallbacks (status $rc)"
+}
+
 want=Y
 for a in $(cat /proc/cmdline); do
 	case "$a" in kvmopt.posting=*) want=${a#kvmopt.posting=} ;; esac
@@ -48,6 +120,7 @@ if [ "$want" = Y ]; then
 		t "$([ $rc = 0 ] && [ -n "$row" ] && [ -n "$ops" ] && [ -n "$ex" ] && [ "$ex" -le $max ] && echo 0)" \
 			"$b on kvm-opt: a post-to-handler row (${ns:-?} ns); ${ex:-?} in-kernel KVM exits for ${ops:-?} operations, $what (status $rc)"
 	done
+	user_posting
 else
 	t "$([ "$param" = N ] && echo 0)" "kvm-opt kernel without DV-Ext: posting off, vanilla KVM (dvext_post=$param)"
 	out=$(bin/dv-kvm --vpost --kernel guests/selftest.elf 2>&1 </dev/null)

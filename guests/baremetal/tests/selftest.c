@@ -11,6 +11,8 @@
  *              DEVICE_NEEDS_RESET and keep working after a reset
  *   doorbell=N N external interrupts from the VMM's I/O thread (doorbell
  *              device through the PLIC), each claimed, acknowledged, completed
+ *   dbdelay=US the doorbell's I/O thread waits US microseconds before each
+ *              raise (default 0): the vCPU is asleep in WFI by then
  *   illegal=1  execute an illegal instruction (16-bit 0): the guest's own
  *              handler must get cause 2 at its address (DuVisor: delegated
  *              by hedeleg; Linux 6.1 KVM stops the VM, KVM_RUN fails EFAULT)
@@ -398,11 +400,14 @@ static void ext_irq(unsigned long cause)
 static void test_doorbell(uint64_t n)
 {
 	uint64_t t0, total = 0;
+	uint64_t delay_us = dv_arg("dbdelay", 0);
 
 	dv_irq_handler(ext_irq);
 	dv_plic_enable(DV_IRQ_DOORBELL, 0);
 	dv_irq_enable(DV_IRQ_EXT);
 	dv_local_irq_disable();
+	if (delay_us)
+		dv_write32(DV_DOORBELL_BASE + DV_DOORBELL_DELAY_NS, delay_us * 1000U);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t until = dv_rdtime() + 100000000;
 		unsigned before = doorbell_seen;
