@@ -54,8 +54,8 @@ cpulist() { [ "$1" = 1 ] && echo 0 || echo "0-$(($1 - 1))"; }
 # ---- perf stat per process around each measured run (issue 11) ----
 # $APPS/perf (Linux 6.1's tools/perf, build/perf) counts software events
 # (task-clock, context-switches, cpu-migrations, page-faults) and, when the
-# host's PMU counts them (SBI PMU), instructions, of the processes a cell
-# measures: a VM's VMM (every thread of it, perf stat -p), native's workload
+# host's PMU counts them (the legacy PMU: the instret CSR), instructions, of
+# the processes a cell measures: a VM's VMM (every thread of it, perf stat -p), native's workload
 # (perf stat -- CMD, its children inherit) or native's server (-p). Rows
 # "perf:EVENT" per second of the run's window (task-clock: CPUs busy). No
 # perf (or PERF=off in apps.conf): a note, the workloads run as before.
