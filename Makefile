@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter $(REPRO_CFLAGS)
 CMOCKA_LIBS := -lcmocka
 
-PLATFORM := qemu opensbi linux linux-kvm-opt busybox initramfs apps nuttcp fio
+PLATFORM := qemu opensbi linux linux-kvm-opt busybox initramfs apps nuttcp fio perf
 
 .PHONY: all deps platform $(PLATFORM) host targets test test-unit test-platform test-stress \
 	format format-check run-host run-guest bench plots clean clean-cache help

@@ -13,6 +13,7 @@
 #              gets CPUs 0..N (one more, for its I/O threads); hart HARTS-1
 #              runs the load client
 #   PROFILE    timing profile (for the rows)
+#   PERF       off: no perf stat around the runs (default on if $APPS/perf is there)
 #   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
 #              list), each pinned to its own hart, each running hackbench once;
 #              rows "hackbench-vms" with vcpus = K: every VM's time (time.vmI)
@@ -91,6 +92,68 @@ fio_check() {
 		if (r["check-seq"] != seq || vr != w["write-rand"] || w["write-rand"] == 0) {
 			printf "fio: the verify run read back %d of %d KiB (seq) and %d of %d KiB (rand): verify off?\n", r["check-seq"], seq, vr, w["write-rand"]
 			exit 1 } }' $2
+}
+# ---- perf stat per process around each measured run (issue 11) ----
+# $APPS/perf (Linux 6.1's tools/perf, build/perf) counts software events
+# (task-clock, context-switches, cpu-migrations, page-faults) and, when the
+# host's PMU counts them (the legacy PMU: the instret CSR), instructions, of
+# the processes a cell measures: a VM's VMM (every thread of it, perf stat -p), native's workload
+# (perf stat -- CMD, its children inherit) or native's server (-p). Rows
+# "perf:EVENT" per second of the run's window (task-clock: CPUs busy). No
+# perf (or PERF=off in apps.conf): a note, the workloads run as before.
+PERF_EV=
+perf_probe() {
+	if [ "${PERF:-on}" = off ]; then echo "DVAPP-NOTE: $SYSTEM: perf off (BENCH_PERF=0): no perf rows"; return; fi
+	[ -x $APPS/perf ] || { echo "DVAPP-NOTE: $SYSTEM: perf not in the host (build/perf missing): no perf rows"; return; }
+	$APPS/perf list hw sw 2>&1 | grep -v '^$' | sed 's/^/perf-list| /'
+	if ! $APPS/perf stat -x, -e task-clock,context-switches true >/tmp/perf-probe 2>&1; then
+		echo "DVAPP-NOTE: $SYSTEM: perf stat does not work here ($(head -1 /tmp/perf-probe)): no perf rows"
+		return
+	fi
+	PERF_EV=task-clock,context-switches,cpu-migrations,page-faults
+	# instructions: only if a counter counts them (a number, not <not supported>)
+	$APPS/perf stat -x, -e instructions true >/tmp/perf-probe 2>&1
+	if grep -q '^[0-9][0-9]*,.*instructions' /tmp/perf-probe; then PERF_EV=$PERF_EV,instructions; else
+		echo "DVAPP-NOTE: $SYSTEM: no instructions counter ($(grep instructions /tmp/perf-probe | head -1))"; fi
+	echo "DVAPP-CONTEXT: perf events $PERF_EV"
+}
+# perf_start PID: perf stat on every thread of PID, counters off until
+# perf_ctl enable (its control FIFO: each command is acknowledged, so the
+# window is exact); PERF_PID is perf's pid ("" when not started)
+perf_start() {
+	PERF_PID=
+	[ -n "$PERF_EV" ] || return 1
+	rm -f /tmp/perf.ctl /tmp/perf.ack /tmp/perf.out
+	mkfifo /tmp/perf.ctl /tmp/perf.ack
+	exec 7<>/tmp/perf.ctl 8<>/tmp/perf.ack
+	$APPS/perf stat -x, -e $PERF_EV -D -1 --control fifo:/tmp/perf.ctl,/tmp/perf.ack -o /tmp/perf.out -p $1 \
+		2>/tmp/perf.err 7>&- 8>&- &
+	PERF_PID=$!
+}
+perf_ctl() { # enable|disable: sent, acknowledged within 60 s
+	[ -n "$PERF_PID" ] || return 1
+	echo $1 >&7
+	read -t 60 a <&8 && [ "$a" = ack ] && return 0
+	echo "DVAPP-NOTE: $SYSTEM: perf did not acknowledge '$1' ($(head -2 /tmp/perf.err | tr '\n' ' '))"
+	return 1
+}
+perf_end() { # perf prints its counts in /tmp/perf.out and ends
+	[ -n "$PERF_PID" ] || return 0
+	kill -INT $PERF_PID 2>/dev/null
+	wait $PERF_PID
+	exec 7>&- 8>&-
+	PERF_PID=
+}
+# perf_rows W N WINDOW-S WHAT: the rows of /tmp/perf.out (perf stat -x,:
+# value,unit,event,...), per second of the window
+perf_rows() {
+	[ -s /tmp/perf.out ] || { echo "DVAPP-NOTE: $SYSTEM $1 $2: no perf output ($(head -2 /tmp/perf.err 2>/dev/null | tr '\n' ' '))"; return; }
+	sed 's/^/perf| /' /tmp/perf.out
+	awk -F, -v sys=$SYSTEM -v w=$1 -v n=$2 -v win=$3 -v what="$4" '
+	/^#/ || NF < 3 || $3 == "" { next }
+	$1 !~ /^[0-9.]+$/ { printf "DVAPP-NOTE: %s %s %s: perf %s %s\n", sys, w, n, $3, $1; next }
+	$3 == "task-clock" { printf "DVAPP,%s,%s,%d,perf:task-clock,%.3f,CPUs,msec=%s;window=%.3fs;%s\n", sys, w, n, $1 / 1000 / win, $1, win, what; next }
+	{ printf "DVAPP,%s,%s,%d,perf:%s,%.1f,1/s,count=%s;window=%.3fs;%s\n", sys, w, n, $3, $1 / win, $1, win, what }' /tmp/perf.out
 }
 
 # check W N LOG: the workload's own correctness and its result row(s);
@@ -190,19 +253,45 @@ native() { # N
 		fi
 		if [ "$(wl_kind $w)" = local ]; then
 			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; HB_LOOPS=1; PRIME_COUNT=$n; BW_KB=64; BW_PASSES=1; BW_REPS=1; FIO_SEQ_KB=128; FIO_RAND_KB=64; run_local $w $n" >/dev/null 2>&1
-			taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
+			rm -f /tmp/perf.out /tmp/perf.win
+			if [ -n "$PERF_EV" ]; then
+				# the workload's processes: perf stat around them (children inherit)
+				$APPS/perf stat -x, -e $PERF_EV -o /tmp/perf.out -- \
+					taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
+				sed -n 's/^.*APPTIME: ns=\([0-9]*\) rc=.*$/\1/p' $log | tail -1 |
+					awk '{ printf "%.6f\n", $1 / 1e9 }' >/tmp/perf.win
+			else
+				taskset -c "$(cpulist $n)" sh -c ". $APPS/workloads.sh; run_local $w $n" >$log 2>&1
+			fi
 		else
+			rm -f /tmp/perf.out /tmp/perf.win
 			(
 				PIN="taskset -c $(cpulist $n)"
 				server_start $w $n
 				listening $(wl_port $w) || echo "APPS: $w server not listening"
+				# the server's process (every thread), while the client runs
+				perf_start $SRV && perf_ctl enable || { perf_end; rm -f /tmp/perf.out; }
+				t0=$(up)
 				taskset -c $client sh -c ". $APPS/workloads.sh; run_client $w $n 127.0.0.1"
+				t1=$(up)
+				if [ -n "$PERF_PID" ]; then
+					perf_ctl disable
+					perf_end
+					awk -v a=$t0 -v b=$t1 'BEGIN { w = b - a; if (w < 0.01) w = 0.01; print w }' >/tmp/perf.win
+				fi
 				server_stop $w
 			) >$log 2>&1
 			# the server runs on CPUs 0..N-1: taskset -p on its pid
 		fi
 		sed "s/^/app| /" $log
-		if why=$(check $w $n $log); then echo "$why"; else cellfail $w $n "$why"; fi
+		if why=$(check $w $n $log); then
+			echo "$why"
+			if [ -n "$PERF_EV" ]; then
+				[ -s /tmp/perf.win ] && perf_rows $w $n "$(cat /tmp/perf.win)" \
+					"proc=$([ "$(wl_kind $w)" = local ] && echo workload || echo server)" ||
+					echo "DVAPP-NOTE: $SYSTEM $w $n: perf did not count (see app| lines)"
+			fi
+		else cellfail $w $n "$why"; fi
 		[ $w = fio ] && rm -f $FIO_DEV
 	done
 }
@@ -279,16 +368,23 @@ vm() { # N
 			continue
 		fi
 		snap $((k + 1)) || { cellfail $w $n "no counters (--stats) on SIGQUIT"; continue; }
+		# perf stat on the VMM's process (every thread), counting in the same window
+		rm -f /tmp/perf.out
+		perf_start $vmpid && perf_ctl enable || { perf_end; rm -f /tmp/perf.out; }
 		t0=$(up)
 		if [ "$(wl_kind $w)" = local ]; then
 			echo go >&3
-			wait_for "APPS-DONE: $w" $((60 + 30 * SCALE)) || { cellfail $w $n "the guest did not finish $w"; tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'; continue; }
+			wait_for "APPS-DONE: $w" $((60 + 30 * SCALE)) || { cellfail $w $n "the guest did not finish $w"; perf_end; tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'; continue; }
 			t1=$(up)
+			[ -n "$PERF_PID" ] && perf_ctl disable
+			perf_end
 			snap $((k + 2))
 			sed -n "/APPS-READY: $w/,/APPS-DONE: $w/p" /tmp/vm.con | tr -d '\r' >/tmp/app-$w-$n.log
 		else
 			taskset -c $client sh -c ". $APPS/workloads.sh; run_client $w $n 192.0.2.2" >/tmp/app-$w-$n.cli 2>&1
 			t1=$(up)
+			[ -n "$PERF_PID" ] && perf_ctl disable
+			perf_end
 			snap $((k + 2))
 			echo go >&3
 			wait_for "APPS-DONE: $w" 60
@@ -298,7 +394,9 @@ vm() { # N
 		sed "s/^/app| /" /tmp/app-$w-$n.log
 		if why=$(check $w $n /tmp/app-$w-$n.log); then
 			echo "$why"
-			rates $w $n $((k - 1)) $k "$(awk -v a=$t0 -v b=$t1 'BEGIN{w = b - a; if (w < 0.01) w = 0.01; print w}')"
+			win=$(awk -v a=$t0 -v b=$t1 'BEGIN{w = b - a; if (w < 0.01) w = 0.01; print w}')
+			rates $w $n $((k - 1)) $k "$win"
+			[ -n "$PERF_EV" ] && perf_rows $w $n "$win" proc=vmm
 		else
 			cellfail $w $n "$why"
 			tr -d '\r' </tmp/vm.con | tail -15 | sed 's/^/guest-tail| /'
@@ -387,6 +485,7 @@ multivm() { # K
 	done
 }
 
+[ -n "${MULTIVM:-}" ] || perf_probe
 if [ -n "${MULTIVM:-}" ]; then
 	for k in $MULTIVM; do multivm $k; done
 else
