@@ -410,14 +410,13 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 
 	if ((!dv_self || dv_self->v != v) && (err = vcpu_setup(v)))
 		return err;
-	__atomic_store_n(&v->running, 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		if (v->need_reset)
 			apply_reset(v);
 		/* attention first: a kick or a lowered line after this sets it again */
 		__atomic_store_n(&v->ctx.attn, 0, __ATOMIC_SEQ_CST);
 		if (__atomic_exchange_n(&v->kick, 0, __ATOMIC_ACQ_REL) || vm_stopping(vm))
-			break;
+			return 0;
 		sync_ext(v);
 		/*
 		 * The line was lowered by another thread: a VSEI posted before
@@ -435,20 +434,15 @@ static int dv_vcpu_run(struct vcpu *vcpu)
 		dv_csr_write(DVEXT_CSR_HU_VSTATUS, v->vstatus);
 		/* The guest runs, and exits are handled, until one needs us. */
 		r = dv_enter(&v->ctx);
-		__atomic_add_fetch(&v->leaves, 1, __ATOMIC_SEQ_CST);
 		if (r == DV_RESTART)
 			continue; /* the core set pc and registers (SBI HSM) */
 		v->vpc = dv_csr_read(DVEXT_CSR_HU_VPC);
 		v->vstatus = dv_csr_read(DVEXT_CSR_HU_VSTATUS) & DVEXT_HU_VSTATUS_SPVP;
-		if (r < 0) {
-			__atomic_store_n(&v->running, 0, __ATOMIC_SEQ_CST);
+		if (r < 0)
 			return vmm_error(-r, "vcpu%u: exit cause %#llx at pc %#llx: %s", vcpu->id,
 					 (unsigned long long)dv_csr_read(DVEXT_CSR_HU_ER),
 					 (unsigned long long)v->vpc, strerror(-r));
-		}
 	}
-	__atomic_store_n(&v->running, 0, __ATOMIC_SEQ_CST);
-	return 0;
 }
 
 /*
@@ -636,46 +630,17 @@ static int dv_set_timer(struct vcpu *vcpu, u64 deadline)
 }
 
 /*
- * A remote fence: the target's guest translations must go before the SBI
- * call returns (the SBI spec: the fence has been executed on the remote
- * harts; Linux frees or reuses the pages right after). The hardware drops a
- * hart's translations on every V change, so it is enough that the target
- * has been out of V once since the call: kick it and wait until it has
- * come back to its run loop (leaves moved), or is blocked in WFI, or waits
- * in a fence of its own (two vCPUs fencing each other), or is not running
- * a guest at all. In each case its next V entry starts with no
- * translation from before. Returning at the kick, as this did before,
- * let a vCPU still in V use a stale mapping after the initiator's guest
- * had freed or reused the page (guest processes with threads on several
- * vCPUs died with SIGSEGV: docs/methodology.md).
+ * A remote fence: the target's guest translations must go. The model drops
+ * them on every V change, so one exit of the target is enough: kick it. (The
+ * call returns without waiting for that exit; see the report of issue 5.)
  */
 static int dv_remote_fence(struct vcpu *vcpu, unsigned long fid, u64 start, u64 size, u64 asid)
 {
 	struct dv_vcpu *v = vcpu->priv;
-	struct dv_vcpu *self = dv_self ? dv_self->v : NULL;
-	u32 leaves;
 
-	(void)fid, (void)start, (void)size, (void)asid;
 	if (own_thread(v))
 		return 0; /* our own translations went with this exit */
-	leaves = __atomic_load_n(&v->leaves, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&v->running, __ATOMIC_SEQ_CST))
-		return 0;
-	if (self)
-		__atomic_store_n(&self->fencing, 1, __ATOMIC_SEQ_CST);
-	/* the target may be in V: without the wait below the call would
-	 * return before its translations are gone */
-	if (!__atomic_load_n(&v->waiting, __ATOMIC_SEQ_CST) &&
-	    !__atomic_load_n(&v->fencing, __ATOMIC_SEQ_CST))
-		dv_stat_inc(v, DV_FENCE_WAIT);
 	dv_vcpu_kick(vcpu);
-	while (__atomic_load_n(&v->leaves, __ATOMIC_SEQ_CST) == leaves &&
-	       __atomic_load_n(&v->running, __ATOMIC_SEQ_CST) &&
-	       !__atomic_load_n(&v->waiting, __ATOMIC_SEQ_CST) &&
-	       !__atomic_load_n(&v->fencing, __ATOMIC_SEQ_CST))
-		sched_yield();
-	if (self)
-		__atomic_store_n(&self->fencing, 0, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

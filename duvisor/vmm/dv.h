@@ -97,7 +97,6 @@ enum dv_stat {
 	DV_POST,	    /* interrupts posted through hu_vitr by this thread */
 	DV_POST_IO,	    /* interrupts posted to this vCPU by I/O threads (hu_vitr) */
 	DV_WAKE,	    /* futex wakes of a blocked vCPU */
-	DV_FENCE_WAIT,	    /* remote fences to this vCPU while it may have been in V */
 	/* WFIs that returned to the guest at once, and why; and one that did not: */
 	DV_WFI_PENDING,	     /* an interrupt pending and enabled in vsie */
 	DV_WFI_TIMER_DUE,    /* the timer compare reached, its interrupt enabled */
@@ -138,12 +137,7 @@ struct dv_vcpu {
 	u32 kick;	 /* set only by dv_vcpu_kick(), with ctx.attn */
 	u32 ext_level;	 /* external interrupt line as the PLIC drives it */
 	u32 ext_lowered; /* another thread lowered it: a VSEI in the table is stale */
-	/* Remote fences (dv_remote_fence): the vCPU is out of V and enters it
-	 * again only through a V change, which drops its translations. */
-	u32 running;	/* in dv_vcpu_run (may be in V) */
-	u32 leaves;	/* bumped each time dv_enter() returns to the run loop */
-	u32 fencing;	/* waiting in dv_remote_fence() for another vCPU */
-	u64 refetch_pc; /* MMIO exits whose instruction could not be fetched */
+	u64 refetch_pc;	 /* MMIO exits whose instruction could not be fetched */
 	unsigned refetches;
 	int tid;
 	void *altstack;

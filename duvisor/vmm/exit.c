@@ -35,7 +35,6 @@ const char *const dv_stat_names[DV_STAT__NR] = {
 	[DV_POST] = "posted",
 	[DV_POST_IO] = "io_posted",
 	[DV_WAKE] = "wakes",
-	[DV_FENCE_WAIT] = "fence_in_v",
 	[DV_WFI_PENDING] = "wfi_pending",
 	[DV_WFI_TIMER_DUE] = "wfi_timer_due",
 	[DV_WFI_TIMER_MASKED] = "wfi_timer_masked",
