@@ -16,17 +16,29 @@ $(APPS_RUN)/bin/%: apps/%.c
 
 # base initramfs + the guest plan as /plan + /opt/apps/bin (the same programs
 # the host gets for native runs)
+# gen_init_cpio stamps a file with its own mtime (-t is for directories and
+# nodes only), and the guest's timing depends on the archive's bytes: the
+# files are staged with mtime 0, as scripts/host-run does, so a checkout or
+# build at another time gives the same archive and the same run.
 $(APPS_INITRD): apps/guest-plan.sh apps/workloads.sh $(APPS_OWN) $(B)/initramfs/base.cpio $(APPS_DEB)
 	@mkdir -p $(@D)
+	rm -rf $@.stage && mkdir $@.stage
 	{ echo "file /plan $(TOP)/apps/guest-plan.sh 0755 0 0"; \
 	  echo "dir /opt/apps 0755 0 0"; echo "dir /opt/apps/bin 0755 0 0"; \
 	  echo "file /opt/apps/bin/workloads.sh $(TOP)/apps/workloads.sh 0644 0 0"; \
 	  for f in $(APPS_OWN) $(APPS_DEB); do \
-		echo "file /opt/apps/bin/$$(basename $$f) $$f 0755 0 0"; done; } >$@.list
+		echo "file /opt/apps/bin/$$(basename $$f) $$f 0755 0 0"; done; } | \
+	while read -r kind dst src rest; do \
+		if [ "$$kind" = file ]; then \
+			cp "$$src" "$@.stage/$${dst##*/}" && touch -d @0 "$@.stage/$${dst##*/}" || exit 1; \
+			src=$@.stage/$${dst##*/}; \
+		fi; \
+		echo "$$kind $$dst $$src $$rest"; \
+	done >$@.list
 	cp $(B)/initramfs/base.cpio $@.tmp
 	$(B)/linux/gen_init_cpio -t 0 $@.list >>$@.tmp
 	mv $@.tmp $@
-	rm -f $@.list
+	rm -rf $@.list $@.stage
 
 .PHONY: apps-programs bench-apps
 apps-programs: $(APPS_OWN) $(APPS_INITRD)
