@@ -106,9 +106,10 @@ run-guest: all
 
 # the microbenchmarks, then the application benchmarks (BENCH_APPS=0: skip them)
 BENCH_APPS ?= 1
+# (a failed step of the first does not stop the second; make bench fails if either did)
 bench: all
-	@scripts/bench/run
-	@if [ "$(BENCH_APPS)" != 0 ]; then scripts/bench/apps; fi
+	@rc=0; scripts/bench/run || rc=1; \
+	if [ "$(BENCH_APPS)" != 0 ]; then scripts/bench/apps || rc=1; fi; exit $$rc
 
 clean:
 	rm -rf $(B)
