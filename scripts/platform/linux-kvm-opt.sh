@@ -22,9 +22,9 @@ if cached linux-kvm-opt "$key"; then
 	exit 0
 fi
 
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-src=$SRC_CACHE/linux-source-6.1-$ver
-[ -f "$src/.extracted" ] || die "$src not extracted (build 'linux' first)"
+# the vanilla kernel's source (Debian's with platform/linux/patches/)
+src=$(cat "$van/srcdir" 2>/dev/null) || die "$van/srcdir missing (rebuild 'linux')"
+[ -f "$src/Makefile" ] || die "$src: the kernel's source is gone (rebuild 'linux')"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 # The patched source: hard links to the vanilla files, real copies of the

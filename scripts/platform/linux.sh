@@ -10,7 +10,11 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 [ -f "$tarball" ] || die "$tarball missing (run 'make deps')"
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 frags=("$TOP"/platform/linux/*.config)
-key=$(key_of "linux-source-6.1 $ver" "$(${CROSS}gcc --version | head -1)" "$0" "${frags[@]}")
+# our fixes to Debian's source (platform/linux/patches/, e.g. the vDSO's
+# cpu_relax()): host and guest kernel alike; kvm-opt adds its series on top
+series=("$TOP"/platform/linux/patches/*.patch)
+[ -f "${series[0]}" ] || series=()
+key=$(key_of "linux-source-6.1 $ver" "$(${CROSS}gcc --version | head -1)" "$0" "${frags[@]}" "${series[@]}")
 if cached linux "$key"; then
 	log "up to date ($key)"
 	exit 0
@@ -24,7 +28,28 @@ if [ ! -f "$src/.extracted" ]; then
 	touch "$src/.extracted"
 fi
 
+# The patched source: a tree of its own per series (hard links to the
+# vanilla files, real copies of the files the series changes), so the
+# vanilla tree that perf and the workloads read stays as Debian ships it.
+if [ ${#series[@]} -gt 0 ]; then
+	vsrc=$src
+	src=$SRC_CACHE/linux-source-6.1-$ver+dv$(key_of "${series[@]}")
+	if [ ! -f "$src/.patched" ]; then
+		log "source: links to $vsrc + ${series[*]##*/}"
+		rm -rf "$src"
+		cp -al "$vsrc" "$src"
+		rm -f "$src/.extracted"
+		sed -n 's|^+++ b/||p' "${series[@]}" | while IFS= read -r f; do
+			if [ -f "$src/$f" ]; then cp --remove-destination "$vsrc/$f" "$src/$f"; fi
+		done
+		apply_series "$src" "${series[@]}"
+		touch "$src/.patched"
+	fi
+fi
+
 rm -rf "$OUT" && mkdir -p "$OUT/build"
+# where this kernel's source is (linux-kvm-opt.sh builds from it)
+echo "$src" >"$OUT/srcdir"
 # No build date, user or host in the kernel: they are in its version string,
 # which random_init() mixes into the entropy pool, so a kernel built at
 # another time or on another machine would take other random values (and
