@@ -14,6 +14,7 @@
 #              runs the load client
 #   PROFILE    timing profile (for the rows)
 #   PERF       off: no perf stat around the runs (default on if $APPS/perf is there)
+#   PERF_EVENTS (optional) perf events to count instead of the default set (BENCH_PERF_EVENTS)
 #   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
 #              list), each pinned to its own hart, each running hackbench once;
 #              rows "hackbench-vms" with vcpus = K: every VM's time (time.vmI)
@@ -108,6 +109,11 @@ perf_probe() {
 	$APPS/perf list hw sw 2>&1 | grep -v '^$' | sed 's/^/perf-list| /'
 	if ! $APPS/perf stat -x, -e task-clock,context-switches true >/tmp/perf-probe 2>&1; then
 		echo "DVAPP-NOTE: $SYSTEM: perf stat does not work here ($(head -1 /tmp/perf-probe)): no perf rows"
+		return
+	fi
+	if [ -n "${PERF_EVENTS:-}" ]; then # BENCH_PERF_EVENTS: these, as given
+		PERF_EV=$PERF_EVENTS
+		echo "DVAPP-CONTEXT: perf events $PERF_EV (BENCH_PERF_EVENTS)"
 		return
 	fi
 	PERF_EV=task-clock,context-switches,cpu-migrations,page-faults
