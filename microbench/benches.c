@@ -324,24 +324,50 @@ static const char *prep_timer_expiry(struct mb_ctx *c)
 	return NULL;
 }
 
+/* A timer that never fires (no interrupt within 100 ms of its deadline, ten
+ * thousand times the distance) is counted and re-armed, not a failed run: the
+ * VMM's (or host kernel's) bug, reported as "DVBENCH-LOST: timer-expiry N"
+ * at the end, which bench-collect checks per system (docs/methodology.md,
+ * "Lost timers": vanilla KVM 6.1 loses one when the vCPU thread is
+ * preempted between the guest's set_timer and its re-entry). More than
+ * TIMER_LOST_MAX fail the run. The test hook timer-drop=K skips the
+ * set_timer of iteration K of the first run (the warm-up; K >= 1), so a
+ * lost timer can be made on purpose. */
+#define TIMER_LOST_MAX 10
+static unsigned long timer_lost, timer_reps;
+
 static void run_timer_expiry(struct mb_ctx *c, uint64_t n)
 {
+	uint64_t drop = timer_reps++ == 0 ? dv_arg("timer-drop", 0) : 0;
 	int64_t late = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
 		unsigned long before = timer_hits;
 		uint64_t deadline = dv_rdtime() + TIMER_DISTANCE;
-		uint64_t until = deadline + mb_timebase();
+		uint64_t until = deadline + mb_timebase() / 10;
 
 		seen_time = dv_rdtime();
-		sbi_set_timer(deadline);
+		if (i + 1 != drop)
+			sbi_set_timer(deadline);
 		while (timer_hits == before) {
 			seen_time = dv_rdtime();
-			if (seen_time > until) {
-				dv_check(false, "timer-expiry: no timer interrupt within 1 s");
+			if (seen_time <= until)
+				continue;
+			if (++timer_lost > TIMER_LOST_MAX) {
+				dv_check(false,
+					 "timer-expiry: %lu timers lost (no interrupt within 100 "
+					 "ms)",
+					 timer_lost);
 				c->ns = 0;
 				return;
 			}
+			dv_printf("DVBENCH-NOTE: timer-expiry: no timer interrupt within 100 ms of "
+				  "its "
+				  "deadline (iteration %llu); re-armed\n",
+				  (unsigned long long)i + 1);
+			deadline = dv_rdtime() + TIMER_DISTANCE;
+			until = deadline + mb_timebase() / 10;
+			sbi_set_timer(deadline);
 		}
 		late += (int64_t)(seen_at_irq - deadline);
 	}
@@ -351,6 +377,8 @@ static void run_timer_expiry(struct mb_ctx *c, uint64_t n)
 static void finish_timer(struct mb_ctx *c)
 {
 	(void)c;
+	if (timer_reps)
+		dv_printf("DVBENCH-LOST: timer-expiry %lu\n", timer_lost);
 	dv_local_irq_disable();
 	dv_irq_disable(DV_IRQ_TIMER);
 	dv_irq_handler(NULL);
