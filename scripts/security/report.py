@@ -92,7 +92,7 @@ def main():
         if name == "sbi-loop":
             died = f"spun ({spin}) until `kill -9` (SIGKILL)"
         hostok = ("no oops/WARN/stall; " if kern == "none" else "**kernel log: see checks**; ") + \
-            f"CmaFree {before} -> {after} kB"
+            f"CMA allocated {before} -> {after} kB"
         idle = checks_for(f"table6 {name}: CMA came back")
         hostok += "; driver idle" if idle and idle[0].startswith("ok ") else "; **driver not idle**"
         by = ("DuVisor ok, KVM ok" if rdv == "0" and rkvm == "0" and alive == "0"
@@ -145,7 +145,7 @@ def main():
               "that use the inherited files and die (exit, SIGKILL, abort), start threads that "
               "register and die registered, and leave mappings behind their closed files.\n")
     md.append("| seed | calls (opens, ioctls, mmaps) | VMs created | mmaps that succeeded | "
-              "registrations | forks | dying threads | kernel log | driver afterwards | CMA (kB) | rmmod |")
+              "registrations | forks | dying threads | kernel log | driver afterwards | CMA allocated (kB) | rmmod |")
     md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |")
     for r in dvf:
         _, seed, rc, kern, rm, before, after, _, _, stats = r[:10]
@@ -172,7 +172,7 @@ def main():
               "input (seed, index, what it was) and restarts the guest at the next input, up to a "
               "cap of stops per VMM and seed. A VMM killed by a signal, a hang, or anything in the "
               "host kernel's log is a finding.\n")
-    md.append("| VMM | seed | inputs run | error stops | VMM crashes | host kernel log | CMA (kB) | "
+    md.append("| VMM | seed | inputs run | error stops | VMM crashes | host kernel log | CMA allocated (kB) | "
               "seconds | guest exceptions handled (finished runs) | reached the end |")
     md.append("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- |")
     for r in gf:

@@ -23,11 +23,10 @@ mode=all
 ICOUNT=1
 [ -f /etc/dvtest-noicount ] && ICOUNT=0
 . bin/guest-cases.sh
-# CmaFree also moves by a few MiB with other movable allocations (tmpfs logs,
-# page cache: 2.8 MiB once in 20 loaded runs); a leaked VM is at least its RAM
-# (128 MiB by default), so memory checks allow this much (kB).
-CMA_SLACK=16384
-cmafree() { sed -n 's/^CmaFree: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# kB the CMA allocator has handed out (CONFIG_CMA_DEBUGFS; pages of 4 kB), or
+# -1. Exact, so memory checks want it back to the byte: CmaFree also moves by
+# a few MiB with movable pages the kernel keeps in CMA (tmpfs logs, page cache).
+cmaused() { cat /sys/kernel/debug/cma/*/used 2>/dev/null | awk '{s += $1} END {print NR ? s * 4 : -1}'; }
 # dvtool's DVT-OK/DVT-FAIL lines as checks
 tool() {
 	"$TOOL" "$@" >/tmp/tool.log 2>&1
@@ -178,25 +177,25 @@ signals() {
 }
 
 kill_midrun() {
-	before=$(cmafree)
+	before=$(cmaused)
 	# A guest that runs until killed: 2 vCPUs, 256 MiB, an endless MMIO loop.
 	$VMM --kernel $G/selftest.elf --mem 256M --cpus 2 \
 		--append "harts=2 mmio=4000000000" >/tmp/kill.log 2>&1 &
 	pid=$!
 	sleep 2
-	during=$(cmafree)
+	during=$(cmaused)
 	kill -9 $pid
 	wait $pid
 	rc=$?
 	sleep 1
-	after=$(cmafree)
 	tool expect-idle
-	t "$([ $rc = 137 ] && [ $((before - after)) -lt $CMA_SLACK ] && [ $((before - during)) -gt 250000 ] && echo 0)" \
-		"kill -9 mid-run (2 vCPUs, 256 MiB): CmaFree ${before} kB before, ${during} kB during, ${after} kB after (status $rc)"
+	after=$(cmaused)
+	t "$([ $rc = 137 ] && [ "$before" -ge 0 ] && [ "$after" = "$before" ] && [ $((during - before)) -ge 262144 ] && echo 0)" \
+		"kill -9 mid-run (2 vCPUs, 256 MiB): ${before} kB allocated from CMA before, ${during} kB during, ${after} kB after (status $rc)"
 }
 
 reload() {
-	before=$(cmafree)
+	before=$(cmaused)
 	ok=0
 	i=0
 	rmmod duvisor || echo "# rmmod before the loop failed"
@@ -208,9 +207,9 @@ reload() {
 		# A VM or thread left behind pins the module: rmmod would fail.
 		rmmod duvisor && [ $rc = 0 ] && ok=$((ok + 1))
 	done
-	after=$(cmafree)
-	t "$([ $ok = 10 ] && [ $((before - after)) -lt $CMA_SLACK ] && echo 0)" \
-		"driver load/use/unload x10: $ok clean rounds, CmaFree ${before} kB -> ${after} kB"
+	after=$(cmaused)
+	t "$([ $ok = 10 ] && [ "$before" -ge 0 ] && [ "$after" = "$before" ] && echo 0)" \
+		"driver load/use/unload x10: $ok clean rounds, CMA allocated ${before} kB -> ${after} kB"
 	insmod $KO
 }
 

@@ -13,11 +13,12 @@
  * lengths and protections, register and unregister threads, fork children
  * that use the inherited files and die, and start threads that register and
  * die registered. Afterwards (every file closed, every child reaped) the
- * driver must hold nothing: no VM, thread or byte in its counters, and CMA
- * back to where it started. Prints
+ * driver must hold nothing: no VM, thread or byte in its counters, and the
+ * CMA allocator's count of pages handed out back to where it started. Prints
  *   DVT-OK: what   or   DVT-FAIL: what (why)
  * and "DVT: ops=N errors=N ..." statistics; exit status = failures.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -78,29 +79,36 @@ static uint64_t pick(uint64_t *s, const uint64_t *v, size_t n)
 }
 #define PICK(s, arr) pick(s, arr, sizeof(arr) / sizeof(arr[0]))
 
-/* CmaFree with the page cache dropped first: movable pages (cache, logs in
- * the host's ramfs are not, but buffers are) may sit in CMA too. */
-static long cma_free_kb(void)
+/* What the CMA allocator has handed out, in kB: the sum of
+ * /sys/kernel/debug/cma/<area>/used (pages) over the areas. Exact, unlike
+ * CmaFree, which also moves with movable pages (page cache, anonymous memory,
+ * tmpfs) the kernel places in CMA. -1 without CONFIG_CMA_DEBUGFS. */
+static long cma_used_kb(void)
 {
-	int dc = open("/proc/sys/vm/drop_caches", O_WRONLY);
-	FILE *f;
+	DIR *d = opendir("/sys/kernel/debug/cma");
+	struct dirent *e;
+	long sum = -1;
 
-	if (dc >= 0) {
-		if (write(dc, "3", 1) < 0)
-			perror("drop_caches");
-		close(dc);
-	}
-	f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long v = -1;
-
-	if (!f)
+	if (!d)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CmaFree: %ld kB", &v) == 1)
-			break;
-	fclose(f);
-	return v;
+	while ((e = readdir(d))) {
+		char path[300];
+		unsigned long pages;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/used", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%lu", &pages) == 1)
+			sum = (sum < 0 ? 0 : sum) +
+			      (long)(pages * (unsigned long)sysconf(_SC_PAGESIZE) / 1024);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
 }
 
 static int driver_stats(struct duvisor_driver_stats *st)
@@ -451,7 +459,7 @@ int main(int argc, char **argv)
 		      (unsigned long long)before.bytes_live);
 		return failures;
 	}
-	cma0 = cma_free_kb();
+	cma0 = cma_used_kb();
 	check(before.vms_live == 0 && before.threads_live == 0 && before.bytes_live == 0,
 	      "dvfuzz seed %llu: the driver is idle before (vms %llu, threads %llu, bytes %llu)",
 	      seed, (unsigned long long)before.vms_live, (unsigned long long)before.threads_live,
@@ -471,10 +479,10 @@ int main(int argc, char **argv)
 			break;
 		usleep(100000);
 	}
-	cma1 = cma_free_kb();
-	for (i = 0; i < 50 && cma0 - cma1 >= 2048; i++) {
+	cma1 = cma_used_kb();
+	for (i = 0; i < 50 && cma1 != cma0; i++) {
 		usleep(100000);
-		cma1 = cma_free_kb();
+		cma1 = cma_used_kb();
 	}
 	printf("DVT: seed=%llu threads=%lu ops=%lu opens=%lu ioctls=%lu ioctl_ok=%lu vms=%lu "
 	       "mmaps=%lu mmap_ok=%lu registered=%lu forks=%lu dying_threads=%lu secs=%.1f\n",
@@ -490,9 +498,9 @@ int main(int argc, char **argv)
 	      seed, (unsigned long long)after.vms_live, (unsigned long long)after.threads_live,
 	      (unsigned long long)after.bytes_live,
 	      (unsigned long long)(after.vms_created - before.vms_created));
-	/* Movable pages (page cache, anonymous memory) may sit in CMA too. */
-	check(cma0 >= 0 && cma1 >= 0 && cma0 - cma1 < 2048,
-	      "dvfuzz seed %llu: CMA back to its start (CmaFree %ld kB before, %ld kB after)", seed,
-	      cma0, cma1);
+	check(cma0 >= 0 && cma1 == cma0,
+	      "dvfuzz seed %llu: CMA back to its start (%ld kB allocated from CMA before, %ld kB "
+	      "after)",
+	      seed, cma0, cma1);
 	return failures;
 }
