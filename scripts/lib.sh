@@ -80,3 +80,18 @@ apply_series() { # DIR PATCH...
 		patch -d "$dir" -p1 -s -N <"$p" || die "patch ${p#"$TOP"/} does not apply"
 	done
 }
+
+# A patched copy of a source tree that leaves the original as it is: hard
+# links to VANILLA's files, real copies of the files the series changes
+# (patch must not write through a link), then the series applied.
+patched_tree() { # DST VANILLA PATCH...
+	local dst=$1 van=$2
+	shift 2
+	rm -rf "$dst"
+	cp -al "$van" "$dst"
+	rm -f "$dst/.extracted" "$dst/.patched"
+	sed -n 's|^+++ b/||p' "$@" | while IFS= read -r f; do
+		if [ -f "$dst/$f" ]; then cp --remove-destination "$van/$f" "$dst/$f"; fi
+	done
+	apply_series "$dst" "$@"
+}

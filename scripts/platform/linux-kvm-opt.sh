@@ -27,19 +27,9 @@ src=$(cat "$van/srcdir" 2>/dev/null) || die "$van/srcdir missing (rebuild 'linux
 [ -f "$src/Makefile" ] || die "$src: the kernel's source is gone (rebuild 'linux')"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-# The patched source: hard links to the vanilla files, real copies of the
-# files the series changes (patch must not write through a link).
+# The patched source (lib.sh's patched_tree: links, copies of what changes).
 log "source: links to $src + ${series[*]##*/}"
-cp -al "$src" "$OUT/src"
-rm -f "$OUT/src/.extracted"
-for p in "${series[@]}"; do
-	sed -n 's|^+++ b/||p' "$p" | while IFS= read -r f; do
-		if [ -f "$OUT/src/$f" ]; then
-			cp --remove-destination "$src/$f" "$OUT/src/$f"
-		fi
-	done
-done
-apply_series "$OUT/src" "${series[@]}"
+patched_tree "$OUT/src" "$src" "${series[@]}"
 # Newer than every object of the copied tree: make rebuilds what they feed.
 sed -n 's|^+++ b/||p' "${series[@]}" | while IFS= read -r f; do touch "$OUT/src/$f"; done
 

@@ -28,21 +28,14 @@ if [ ! -f "$src/.extracted" ]; then
 	touch "$src/.extracted"
 fi
 
-# The patched source: a tree of its own per series (hard links to the
-# vanilla files, real copies of the files the series changes), so the
-# vanilla tree that perf and the workloads read stays as Debian ships it.
+# The patched source: a tree of its own per series (lib.sh's patched_tree),
+# so the vanilla tree that perf and the workloads read stays as Debian ships it.
 if [ ${#series[@]} -gt 0 ]; then
 	vsrc=$src
 	src=$SRC_CACHE/linux-source-6.1-$ver+dv$(key_of "${series[@]}")
 	if [ ! -f "$src/.patched" ]; then
 		log "source: links to $vsrc + ${series[*]##*/}"
-		rm -rf "$src"
-		cp -al "$vsrc" "$src"
-		rm -f "$src/.extracted"
-		sed -n 's|^+++ b/||p' "${series[@]}" | while IFS= read -r f; do
-			if [ -f "$src/$f" ]; then cp --remove-destination "$vsrc/$f" "$src/$f"; fi
-		done
-		apply_series "$src" "${series[@]}"
+		patched_tree "$src" "$vsrc" "${series[@]}"
 		touch "$src/.patched"
 	fi
 fi
