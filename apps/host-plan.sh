@@ -15,6 +15,7 @@
 #   PROFILE    timing profile (for the rows)
 #   PERF       off: no perf stat around the runs (default on if $APPS/perf is there)
 #   PERF_EVENTS (optional) perf events to count instead of the default set (BENCH_PERF_EVENTS)
+#   BESIDE     (optional) duvisor-idle: an idle DuVisor VM on CPU 0 throughout (Fig. 8)
 #   MULTIVM    instead of the above: K VMs of 1 vCPU at once (each K of the
 #              list), each pinned to its own hart, each running hackbench once;
 #              rows "hackbench-vms" with vcpus = K: every VM's time (time.vmI)
@@ -56,6 +57,46 @@ if [ -n "$SETUP" ]; then
 	sh -c "$SETUP" || { echo "DVAPP-FAIL: $SYSTEM all all: setup failed: $SETUP"; exit 101; }
 fi
 ip link set lo up
+# BESIDE=duvisor-idle (Fig. 8's kvm-dvext): with the DV-driver loaded
+# (SETUP), a DuVisor VM of 1 vCPU and 128 MiB, the test Linux guest asleep
+# (dvtest.idle), pinned to CPU 0 beside the measured VMs: its vCPU thread
+# and the DV state the driver switches in and out share a hart with KVM's
+# vCPU 0 for the whole run. Its exits from first to last cell are reported.
+beside=
+beside_exits() { # K: hu_exits + irq_exits of the beside VM's K-th --stats block
+	awk -v k="$1" '/^stats: backend / { blk++; next }
+	blk == k && /^stats: duvisor vcpu[0-9]+ / {
+		for (i = 4; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "hu_exits" || kv[1] == "irq_exits") s += kv[2] } }
+	END { print s + 0 }' /tmp/beside.err
+}
+beside_snap() { # K
+	kill -QUIT $beside 2>/dev/null || return 1
+	i=0
+	while [ "$(grep -c '^stats: backend ' /tmp/beside.err)" -lt "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 200 ] || return 1
+		usleep 20000
+	done
+	usleep 50000
+}
+if [ "${BESIDE:-}" = duvisor-idle ]; then
+	taskset -c 0 bin/duvisor --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 128M --cpus 1 --stats \
+		--append "console=ttyS0 quiet dvtest.idle=1000000" </dev/null >/tmp/beside.con 2>/tmp/beside.err &
+	beside=$!
+	i=0
+	while ! grep -q "DVGUEST: idle" /tmp/beside.con; do
+		i=$((i + 1))
+		if ! kill -0 $beside 2>/dev/null || [ $i -gt 15000 ]; then
+			tail -5 /tmp/beside.err /tmp/beside.con | sed 's/^/# beside: /'
+			echo "DVAPP-FAIL: $SYSTEM all all: the idle DuVisor VM beside did not come up (its guest never went idle within 300 s)"
+			exit 104
+		fi
+		usleep 20000
+	done
+	beside_snap 1 || { echo "DVAPP-FAIL: $SYSTEM all all: the idle DuVisor VM beside gave no counters (--stats)"; exit 104; }
+	beside_t0=$(cut -d' ' -f1 /proc/uptime)
+	echo "DVAPP-BESIDE: an idle DuVisor VM (pid $beside, 1 vCPU on CPU 0) runs beside from uptime=$beside_t0"
+fi
 
 row() { echo "DVAPP,$SYSTEM,$1,$2,$3,$4,$5,$6"; }
 cellfail() { # W N WHY
@@ -497,6 +538,19 @@ else
 	for n in $VCPUS; do
 		if [ "$SYSTEM" = native ]; then native $n; else vm $n; fi
 	done
+fi
+if [ -n "$beside" ]; then
+	if beside_snap 2; then
+		t1=$(cut -d' ' -f1 /proc/uptime)
+		e0=$(beside_exits 1) e1=$(beside_exits 2)
+		echo "DVAPP-BESIDE: the idle DuVisor VM ran beside to the end: $((e1 - e0)) exits in $(awk -v a=$beside_t0 -v b=$t1 'BEGIN{printf "%.1f", b - a}') s"
+		kill -9 $beside 2>/dev/null
+		wait $beside
+	else
+		tail -5 /tmp/beside.err /tmp/beside.con | sed 's/^/# beside: /'
+		echo "DVAPP-FAIL: $SYSTEM all all: the idle DuVisor VM beside ended during the run"
+		failed=$((failed + 1))
+	fi
 fi
 echo "DVAPP-END: $SYSTEM failed=$failed"
 exit $failed
