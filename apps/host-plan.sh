@@ -69,16 +69,19 @@ beside_exits() { # K: hu_exits + irq_exits of the beside VM's K-th --stats block
 		for (i = 4; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "hu_exits" || kv[1] == "irq_exits") s += kv[2] } }
 	END { print s + 0 }' /tmp/beside.err
 }
-beside_snap() { # K
-	kill -QUIT $beside 2>/dev/null || return 1
+# stats_snap PID FILE K: SIGQUIT makes the VMM print its counters (--stats);
+# wait until FILE holds K blocks of them
+stats_snap() {
+	kill -QUIT "$1" 2>/dev/null || return 1
 	i=0
-	while [ "$(grep -c '^stats: backend ' /tmp/beside.err)" -lt "$1" ]; do
+	while [ "$(grep -c '^stats: backend ' "$2")" -lt "$3" ]; do
 		i=$((i + 1))
 		[ $i -le 200 ] || return 1
 		usleep 20000
 	done
-	usleep 50000
+	usleep 50000 # the rest of the block
 }
+beside_snap() { stats_snap "$beside" /tmp/beside.err "$1"; }
 if [ "${BESIDE:-}" = duvisor-idle ]; then
 	taskset -c 0 bin/duvisor --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 128M --cpus 1 --stats \
 		--append "console=ttyS0 quiet dvtest.idle=1000000" </dev/null >/tmp/beside.con 2>/tmp/beside.err &
@@ -355,16 +358,7 @@ counters() {
 	$1 == "stats:" && $3 ~ /^total=/ { split($3, kv, "="); v[$2] = kv[2] }
 	END { for (x in v) print x, v[x] }' /tmp/vm.err
 }
-snap() { # K
-	kill -QUIT "$vmpid" 2>/dev/null || return 1
-	i=0
-	while [ "$(grep -c '^stats: backend ' /tmp/vm.err)" -lt "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 200 ] || return 1
-		usleep 20000
-	done
-	usleep 50000 # the rest of the block
-}
+snap() { stats_snap "$vmpid" /tmp/vm.err "$1"; } # K
 wait_for() { # PATTERN TIMEOUT-S
 	i=0
 	while ! grep -q "$1" /tmp/vm.con; do
