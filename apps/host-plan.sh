@@ -61,7 +61,8 @@ ip link set lo up
 # (SETUP), a DuVisor VM of 1 vCPU and 128 MiB, the test Linux guest asleep
 # (dvtest.idle), pinned to CPU 0 beside the measured VMs: its vCPU thread
 # and the DV state the driver switches in and out share a hart with KVM's
-# vCPU 0 for the whole run. Its exits from first to last cell are reported.
+# vCPU 0 for the whole run. Its exits and its threads' context switches from
+# first to last cell are reported.
 beside=
 beside_exits() { # K: hu_exits + irq_exits of the beside VM's K-th --stats block
 	awk -v k="$1" '/^stats: backend / { blk++; next }
@@ -82,6 +83,9 @@ stats_snap() {
 	usleep 50000 # the rest of the block
 }
 beside_snap() { stats_snap "$beside" /tmp/beside.err "$1"; }
+# how often the beside VM's threads were switched in (voluntary + forced;
+# the SIGQUIT for its counters adds one or two)
+beside_switches() { cat /proc/$beside/task/*/status 2>/dev/null | awk '/ctxt_switches:/ { s += $2 } END { print s + 0 }'; }
 if [ "${BESIDE:-}" = duvisor-idle ]; then
 	taskset -c 0 bin/duvisor --kernel $G/Image --initrd $G/linux-initramfs.cpio --mem 128M --cpus 1 --stats \
 		--append "console=ttyS0 quiet dvtest.idle=1000000" </dev/null >/tmp/beside.con 2>/tmp/beside.err &
@@ -97,7 +101,7 @@ if [ "${BESIDE:-}" = duvisor-idle ]; then
 		usleep 20000
 	done
 	beside_snap 1 || { echo "DVAPP-FAIL: $SYSTEM all all: the idle DuVisor VM beside gave no counters (--stats)"; exit 104; }
-	beside_t0=$(cut -d' ' -f1 /proc/uptime)
+	beside_t0=$(cut -d' ' -f1 /proc/uptime) beside_cs0=$(beside_switches)
 	echo "DVAPP-BESIDE: an idle DuVisor VM (pid $beside, 1 vCPU on CPU 0) runs beside from uptime=$beside_t0"
 fi
 
@@ -536,8 +540,8 @@ fi
 if [ -n "$beside" ]; then
 	if beside_snap 2; then
 		t1=$(cut -d' ' -f1 /proc/uptime)
-		e0=$(beside_exits 1) e1=$(beside_exits 2)
-		echo "DVAPP-BESIDE: the idle DuVisor VM ran beside to the end: $((e1 - e0)) exits in $(awk -v a=$beside_t0 -v b=$t1 'BEGIN{printf "%.1f", b - a}') s"
+		e0=$(beside_exits 1) e1=$(beside_exits 2) cs1=$(beside_switches)
+		echo "DVAPP-BESIDE: the idle DuVisor VM ran beside to the end: $((e1 - e0)) exits, its threads switched in $((cs1 - beside_cs0)) times in $(awk -v a=$beside_t0 -v b=$t1 'BEGIN{printf "%.1f", b - a}') s"
 		kill -9 $beside 2>/dev/null
 		wait $beside
 	else
